@@ -1,0 +1,41 @@
+#!/usr/bin/env python3
+"""The bundled CDK app: one Stage per environment (dev, staging, prod) from config/<env>.json.
+
+    cdk synth                  # every environment
+    cdk synth -c env=prod      # one environment
+"""
+
+from __future__ import annotations
+
+import sys
+
+from aws_cdk import App
+
+from emr_constructs.errors import EmrConfigError
+from stacks.platform_stage import PlatformStage
+from stacks.policy import register_policy_packs
+from stacks.settings import load_environments
+
+
+def build(app: App) -> list[PlatformStage]:
+    """Add the selected environments' stages to ``app`` and register the policy packs on it."""
+    selected = app.node.try_get_context("env")
+    stages = [PlatformStage(app, settings=s) for s in load_environments(selected)]
+    register_policy_packs(app)
+    return stages
+
+
+def main() -> int:
+    app = App()
+    try:
+        build(app)
+    except EmrConfigError as error:
+        # A settings or props mistake is the user's to fix: one line per problem, no traceback.
+        print(f"error: invalid configuration\n{error}", file=sys.stderr)
+        return 1
+    app.synth()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""Typed per-environment settings, loaded from ``config/<env>.json`` and validated once, before any construct exists.
+
+Each environment file is plain data. Its sections are parsed straight into the library's Props classes, so a
+setting means exactly what the construct's docstring says, and the construct's own rules report a bad value
+with the file and key it came from::
+
+    config/prod.json: network.max_azs=9 is invalid: AZ count out of range; allowed: 1-6
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from emr_constructs.errors import Checks, EmrConfigError, Problem
+from stacks.config_parser import parse_into
+
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+
+_ACCOUNT = re.compile(r"^\d{12}$")
+_REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
+_ENV_NAME = re.compile(r"^[a-z][a-z0-9-]{0,19}$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class EnvironmentSettings:
+    """Everything that differs between environments. Documented key by key in ``config/README.md``."""
+
+    name: str
+    """Environment name; the CDK Stage id, so ``cdk deploy "<name>/*"`` deploys exactly this environment."""
+    account: str | None = None
+    """12-digit AWS account id. ``None`` synthesizes environment-agnostic stacks."""
+    region: str | None = None
+    """AWS region, e.g. ``eu-west-1``. ``None`` synthesizes environment-agnostic stacks."""
+    termination_protection: bool = True
+    """CloudFormation termination protection on every stack of the environment."""
+    allow_destroy: bool = False
+    """Whether stateful resources of this environment may be destroyed. Even when true, DESTROY only takes
+    effect with ``-c emr-platform:allow-destroy=true`` on the command line."""
+    tags: dict[str, str] = field(default_factory=dict)
+    """Tags applied to every resource of the environment."""
+
+    def problems(self) -> list[Problem]:
+        checks = Checks()
+        checks.require(bool(_ENV_NAME.match(self.name)), "name", self.name, "not a valid environment name",
+                       "lowercase letters, digits and '-', starting with a letter, at most 20 characters")
+        if self.account is not None:
+            checks.require(bool(_ACCOUNT.match(self.account)), "account", self.account,
+                           "not an AWS account id", "12 digits, or null for environment-agnostic stacks")
+        if self.region is not None:
+            checks.require(bool(_REGION.match(self.region)), "region", self.region,
+                           "not an AWS region name", "e.g. 'eu-west-1', or null for environment-agnostic stacks")
+        checks.require(not (self.allow_destroy and self.termination_protection), "allow_destroy", self.allow_destroy,
+                       "an environment whose stacks are termination-protected cannot allow destroying data",
+                       "false, or set termination_protection to false (dev only)")
+        for key, value in self.tags.items():
+            checks.require(0 < len(key) <= 128 and not key.lower().startswith("aws:"), f"tags.{key}", value,
+                           "tag key must be 1-128 characters and not start with 'aws:'", "a valid tag key")
+            checks.require(len(value) <= 256, f"tags.{key}", value, "tag value longer than 256 characters",
+                           "at most 256 characters")
+        return checks.problems
+
+
+#: Promotion order: environments are listed (and synthesized) in this order, others after them by name.
+PROMOTION_ORDER = ("dev", "staging", "prod")
+
+
+def known_environments(config_dir: Path = CONFIG_DIR) -> list[str]:
+    names = [p.stem for p in config_dir.glob("*.json")]
+    return sorted(names, key=lambda n: (PROMOTION_ORDER.index(n) if n in PROMOTION_ORDER else len(PROMOTION_ORDER), n))
+
+
+def load_environment(name: str, config_dir: Path = CONFIG_DIR) -> EnvironmentSettings:
+    """Load and validate ``<config_dir>/<name>.json``; raise :class:`EmrConfigError` naming the file and keys."""
+    known = known_environments(config_dir)
+    if name not in known:
+        raise EmrConfigError("-c env=NAME", [Problem("env", name, "unknown environment", ", ".join(known) or "(none)")])
+    path = config_dir / f"{name}.json"
+    where = str(path.relative_to(config_dir.parent)) if path.is_relative_to(config_dir.parent) else str(path)
+    try:
+        data = json.loads(path.read_text())
+    except json.JSONDecodeError as exc:
+        raise EmrConfigError(where, [Problem("(file)", f"line {exc.lineno}", exc.msg, "valid JSON")]) from None
+    problems: list[Problem] = []
+    if isinstance(data, dict) and data.get("name", name) != name:
+        problems.append(Problem("name", data["name"], "must match the file name", name))
+    settings = parse_into(EnvironmentSettings, {"name": name, **data} if isinstance(data, dict) else data, "",
+                          problems)
+    if problems:
+        raise EmrConfigError(where, problems)
+    return settings
+
+
+def load_environments(selected: str | None, config_dir: Path = CONFIG_DIR) -> list[EnvironmentSettings]:
+    """The environment named by ``-c env=NAME``, or every environment when none is named."""
+    names = [selected] if selected else known_environments(config_dir)
+    return [load_environment(n, config_dir) for n in names]

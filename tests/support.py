@@ -1,0 +1,68 @@
+"""Shared test helpers: apps with cdk.json's context, nag findings, template normalisation."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from aws_cdk import App, Stack
+from aws_cdk.assertions import Template
+from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks
+from constructs import IConstruct
+
+ROOT = Path(__file__).resolve().parent.parent
+CDK_CONTEXT: dict[str, Any] = json.loads((ROOT / "cdk.json").read_text())["context"]
+
+#: The packs every stack of the library must pass with zero unacknowledged findings.
+NAG_PACKS = (AwsSolutionsChecks, NIST80053R5Checks, HIPAASecurityChecks, PCIDSS321Checks)
+
+
+def new_app(**context: Any) -> App:
+    """An App whose feature flags match ``cdk synth`` (cdk.json's context), plus ``context``."""
+    return App(context={**CDK_CONTEXT, **context})
+
+
+def new_stack(**context: Any) -> Stack:
+    """A fresh stack in a fresh app, for construct-level tests."""
+    return Stack(new_app(**context), "Test")
+
+
+def nag_findings(scope: IConstruct) -> list[str]:
+    """Unacknowledged findings of the four packs under ``scope``, as ``rule @ construct path`` lines."""
+    found: list[str] = []
+    for pack in NAG_PACKS:
+        report = pack(scope).validate_scope(scope)
+        for violation in report.violations:
+            for resource in violation.violating_resources:
+                found.append(f"{violation.rule_name} @ {resource.construct_path}: {violation.description}")
+    return sorted(set(found))
+
+
+def assert_no_nag_findings(scope: IConstruct) -> None:
+    findings = nag_findings(scope)
+    assert findings == [], "unacknowledged cdk-nag findings:\n" + "\n".join(findings)
+
+
+_ASSET_HASH = re.compile(r"[0-9a-f]{64}")
+
+
+def normalize_template(template: dict[str, Any]) -> dict[str, Any]:
+    """Mask what changes without the template's meaning changing: asset hashes, CDK version data."""
+    text = json.dumps(template, sort_keys=True)
+    text = _ASSET_HASH.sub("<asset-hash>", text)
+    data: dict[str, Any] = json.loads(text)
+    data.get("Parameters", {}).pop("BootstrapVersion", None)
+    data.get("Rules", {}).pop("CheckBootstrapVersion", None)
+    for key in [k for k in data.get("Mappings", {}) if k.startswith("LatestNodeRuntimeMap")]:
+        data["Mappings"][key] = "<cdk-version-dependent>"
+    resources = data.get("Resources", {})
+    for logical_id in [k for k, v in resources.items() if v.get("Type") == "AWS::CDK::Metadata"]:
+        resources.pop(logical_id)
+    data.get("Conditions", {}).pop("CDKMetadataAvailable", None)
+    return data
+
+
+def template_of(stack: Stack) -> Template:
+    return Template.from_stack(stack)
