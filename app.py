@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The bundled CDK app: one Stage per environment (dev, staging, prod) from config/<env>.json.
 
-    cdk synth                  # every environment
-    cdk synth -c env=prod      # one environment
+cdk synth                  # every environment
+cdk synth -c env=prod      # one environment
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ def build(app: App) -> list[PlatformStage]:
     return stages
 
 
-def main() -> int:
-    app = App()
+def main(app: App | None = None) -> int:
+    app = app or App()
     try:
         build(app)
     except EmrConfigError as error:

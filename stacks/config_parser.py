@@ -28,7 +28,7 @@ def _type_name(tp: Any) -> str:
     if origin in (tuple, list, Sequence):
         return f"list of {_type_name(typing.get_args(tp)[0])}"
     if origin in (dict, Mapping):
-        return "object of strings"
+        return f"object of {_type_name(typing.get_args(tp)[1])}"
     if tp is type(None):
         return "null"
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
@@ -61,10 +61,11 @@ def _convert(tp: Any, value: Any, path: str, problems: list[Problem]) -> Any:
         item_type = typing.get_args(tp)[0]
         return tuple(_convert(item_type, item, f"{path}[{i}]", problems) for i, item in enumerate(value))
     if origin in (dict, Mapping):
-        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-            problems.append(Problem(path, value, "wrong type", "object of strings"))
+        key_type, value_type = typing.get_args(tp)
+        if not isinstance(value, dict) or key_type is not str:
+            problems.append(Problem(path, value, "wrong type", _type_name(tp)))
             return _MISSING
-        return dict(value)
+        return {k: _convert(value_type, v, _join(path, k), problems) for k, v in value.items()}
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         try:
             return tp(value)

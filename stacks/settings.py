@@ -44,22 +44,51 @@ class EnvironmentSettings:
 
     def problems(self) -> list[Problem]:
         checks = Checks()
-        checks.require(bool(_ENV_NAME.match(self.name)), "name", self.name, "not a valid environment name",
-                       "lowercase letters, digits and '-', starting with a letter, at most 20 characters")
+        checks.require(
+            bool(_ENV_NAME.match(self.name)),
+            "name",
+            self.name,
+            "not a valid environment name",
+            "lowercase letters, digits and '-', starting with a letter, at most 20 characters",
+        )
         if self.account is not None:
-            checks.require(bool(_ACCOUNT.match(self.account)), "account", self.account,
-                           "not an AWS account id", "12 digits, or null for environment-agnostic stacks")
+            checks.require(
+                bool(_ACCOUNT.match(self.account)),
+                "account",
+                self.account,
+                "not an AWS account id",
+                "12 digits, or null for environment-agnostic stacks",
+            )
         if self.region is not None:
-            checks.require(bool(_REGION.match(self.region)), "region", self.region,
-                           "not an AWS region name", "e.g. 'eu-west-1', or null for environment-agnostic stacks")
-        checks.require(not (self.allow_destroy and self.termination_protection), "allow_destroy", self.allow_destroy,
-                       "an environment whose stacks are termination-protected cannot allow destroying data",
-                       "false, or set termination_protection to false (dev only)")
+            checks.require(
+                bool(_REGION.match(self.region)),
+                "region",
+                self.region,
+                "not an AWS region name",
+                "e.g. 'eu-west-1', or null for environment-agnostic stacks",
+            )
+        checks.require(
+            not (self.allow_destroy and self.termination_protection),
+            "allow_destroy",
+            self.allow_destroy,
+            "an environment whose stacks are termination-protected cannot allow destroying data",
+            "false, or set termination_protection to false (dev only)",
+        )
         for key, value in self.tags.items():
-            checks.require(0 < len(key) <= 128 and not key.lower().startswith("aws:"), f"tags.{key}", value,
-                           "tag key must be 1-128 characters and not start with 'aws:'", "a valid tag key")
-            checks.require(len(value) <= 256, f"tags.{key}", value, "tag value longer than 256 characters",
-                           "at most 256 characters")
+            checks.require(
+                0 < len(key) <= 128 and not key.lower().startswith("aws:"),
+                f"tags.{key}",
+                value,
+                "tag key must be 1-128 characters and not start with 'aws:'",
+                "a valid tag key",
+            )
+            checks.require(
+                len(value) <= 256,
+                f"tags.{key}",
+                value,
+                "tag value longer than 256 characters",
+                "at most 256 characters",
+            )
         return checks.problems
 
 
@@ -86,8 +115,7 @@ def load_environment(name: str, config_dir: Path = CONFIG_DIR) -> EnvironmentSet
     problems: list[Problem] = []
     if isinstance(data, dict) and data.get("name", name) != name:
         problems.append(Problem("name", data["name"], "must match the file name", name))
-    settings = parse_into(EnvironmentSettings, {"name": name, **data} if isinstance(data, dict) else data, "",
-                          problems)
+    settings = parse_into(EnvironmentSettings, {"name": name, **data} if isinstance(data, dict) else data, "", problems)
     if problems:
         raise EmrConfigError(where, problems)
     return settings
