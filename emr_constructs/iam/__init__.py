@@ -1,0 +1,26 @@
+"""IAM for EMR: the cluster roles, the permissions boundary Aspect and precise cdk-nag acknowledgements."""
+
+from emr_constructs.iam.acknowledgements import (
+    INLINE_POLICY_RULES,
+    acknowledge,
+    acknowledge_inline_policies,
+    acknowledge_managed_policy,
+    acknowledge_wildcard_resources,
+    managed_policy_finding,
+    wildcard_resource_findings,
+)
+from emr_constructs.iam.boundary import apply_permissions_boundary
+from emr_constructs.iam.roles import EmrRoles, EmrRolesProps
+
+__all__ = [
+    "INLINE_POLICY_RULES",
+    "EmrRoles",
+    "EmrRolesProps",
+    "acknowledge",
+    "acknowledge_inline_policies",
+    "acknowledge_managed_policy",
+    "acknowledge_wildcard_resources",
+    "apply_permissions_boundary",
+    "managed_policy_finding",
+    "wildcard_resource_findings",
+]

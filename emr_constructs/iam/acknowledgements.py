@@ -1,0 +1,151 @@
+"""Precise cdk-nag acknowledgements for the findings that IAM wiring causes by design.
+
+cdk-nag reports some rules once per offending value (``AwsSolutions-IAM5[Resource::<Bucket.Arn>/events/*]``)
+and names the value by flattening the CloudFormation expression it resolves to. That expression depends on
+where the policy lives: in the bucket's stack it is ``<BucketLogicalId.Arn>``; in another stack, once the app
+is prepared, it is a cross-stack reference (``Fn::GetStackOutput`` or ``Fn::ImportValue``) whose name CDK
+picks. The helpers here compute the id the same way cdk-nag does, from the value itself, both when they are
+called and again after CDK has resolved cross-stack references, so the acknowledgement matches exactly one
+finding wherever the grantee lives, and never a wildcard of findings.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
+
+import jsii
+from aws_cdk import Acknowledgment, Stack, Validations
+from aws_cdk import aws_iam as iam
+from constructs import Construct, IConstruct, IValidation
+
+#: The rule that flags every ``AWS::IAM::Policy`` (the default policies CDK grants write to), in the three
+#: compliance packs the library is checked against.
+INLINE_POLICY_RULES: tuple[str, ...] = (
+    "NIST.800.53.R5-IAMNoInlinePolicy",
+    "HIPAA.Security-IAMNoInlinePolicy",
+    "PCI.DSS.321-IAMNoInlinePolicy",
+)
+
+
+def flatten_reference(value: Any) -> str:
+    """A resolved CloudFormation value as the flat string cdk-nag puts into finding ids.
+
+    Mirrors ``flattenCfnReference`` of cdk-nag 3.0.2: ``Fn::Join`` joined, ``Fn::GetAtt`` as
+    ``<Logical.Attr>``, ``Ref`` as ``<Name>``, ``Fn::Sub`` placeholders as ``<...>``, ``Fn::ImportValue``
+    as its export name, anything else as compact JSON.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.replace("${", "<").replace("}", ">")
+    if isinstance(value, dict):
+        if value.get("Fn::Join"):
+            delimiter, items = value["Fn::Join"]
+            return str(delimiter).join(flatten_reference(item) for item in items)
+        if value.get("Fn::Sub"):
+            return flatten_reference(value["Fn::Sub"])
+        if value.get("Fn::GetAtt"):
+            resource, attribute = value["Fn::GetAtt"]
+            return f"<{flatten_reference(resource)}.{flatten_reference(attribute)}>"
+        if value.get("Fn::ImportValue"):
+            return flatten_reference(value["Fn::ImportValue"])
+        if value.get("Ref"):
+            return f"<{flatten_reference(value['Ref'])}>"
+    # cdk-nag falls back to JavaScript's JSON.stringify: no spaces, keys in insertion order.
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def acknowledge(scope: IConstruct, rule_ids: Iterable[str], reason: str) -> None:
+    """Acknowledge each of ``rule_ids`` on ``scope`` (and so on its children) with ``reason``."""
+    validations = Validations.of(scope)
+    for rule_id in rule_ids:
+        validations.acknowledge(Acknowledgment(id=rule_id, reason=reason))
+
+
+def acknowledge_inline_policies(scope: IConstruct, reason: str) -> None:
+    """Acknowledge the NIST/HIPAA/PCI ``IAMNoInlinePolicy`` findings of the policies under ``scope``."""
+    acknowledge(scope, INLINE_POLICY_RULES, reason)
+
+
+def managed_policy_finding(scope: IConstruct, policy: iam.IManagedPolicy) -> str:
+    """The ``AwsSolutions-IAM4`` finding id that attaching AWS managed ``policy`` to a role in ``scope`` causes."""
+    resolved = Stack.of(scope).resolve(policy.managed_policy_arn)
+    return f"AwsSolutions-IAM4[Policy::{flatten_reference(resolved)}]"
+
+
+def acknowledge_managed_policy(role: IConstruct, policy: iam.IManagedPolicy, reason: str) -> None:
+    """Acknowledge the ``AwsSolutions-IAM4`` finding of AWS managed ``policy`` on ``role`` (that one only)."""
+    acknowledge(role, [managed_policy_finding(role, policy)], reason)
+
+
+def wildcard_resource_findings(consumer: IConstruct, resources: Iterable[str]) -> list[str]:
+    """``AwsSolutions-IAM5`` finding ids of the wildcard ``resources`` in a policy that lives in ``consumer``'s stack.
+
+    Before the app is prepared a cross-stack value resolves to its producer's ``Fn::GetAtt``; afterwards to
+    the reference CDK created. Calling this at both times yields both ids.
+    """
+    stack = Stack.of(consumer)
+    ids = []
+    for resource in resources:
+        flat = flatten_reference(stack.resolve(resource))
+        if "*" in flat:
+            ids.append(f"AwsSolutions-IAM5[Resource::{flat}]")
+    return ids
+
+
+def grant_target(grantee: iam.IGrantable) -> IConstruct | None:
+    """The construct that holds the policies a grant to ``grantee`` writes (the role itself for a role)."""
+    for candidate in (grantee.grant_principal, grantee):
+        if Construct.is_construct(candidate):
+            return cast(IConstruct, candidate)
+    return None
+
+
+@jsii.implements(IValidation)
+class _AcknowledgeAfterPrepare:
+    """Runs in CDK's validation phase, after cross-stack references are resolved and before policy
+    validation plugins (cdk-nag) run, to add the ids the resolved references produce."""
+
+    def __init__(self, target: IConstruct, resources: Sequence[str], reason: str) -> None:
+        self._target = target
+        self._resources = tuple(resources)
+        self._reason = reason
+
+    def validate(self) -> list[str]:
+        _acknowledge_new(self._target, wildcard_resource_findings(self._target, self._resources), self._reason)
+        return []
+
+
+# aws-cdk-lib writes acknowledgement keys as "Annotation::<id>" (older versions: "annotation::").
+_ANNOTATION_PREFIX = re.compile(r"^annotation::", re.IGNORECASE)
+
+
+def _acknowledged(scope: IConstruct) -> set[str]:
+    ids: set[str] = set()
+    for entry in scope.node.metadata:
+        if entry.type == Validations.ACKNOWLEDGED_RULES_METADATA_KEY and isinstance(entry.data, dict):
+            ids.update(_ANNOTATION_PREFIX.sub("", key) for key in entry.data)
+    return ids
+
+
+def _acknowledge_new(target: IConstruct, rule_ids: Iterable[str], reason: str) -> None:
+    known = _acknowledged(target)
+    acknowledge(target, [rule_id for rule_id in dict.fromkeys(rule_ids) if rule_id not in known], reason)
+
+
+def acknowledge_wildcard_resources(grantee: iam.IGrantable, resources: Sequence[str], reason: str) -> None:
+    """Acknowledge exactly the ``AwsSolutions-IAM5[Resource::...]`` findings that granting ``grantee``
+    access to ``resources`` (ARNs holding ``*``, e.g. ``bucket.arn_for_objects("events/*")``) causes.
+
+    The acknowledgement goes on the grantee's policy holder (the role), with ``reason``. Works for a
+    grantee in the resources' stack and in another stack of the same app. No-op for principals that
+    hold no policy in the app (imported principals without a construct).
+    """
+    target = grant_target(grantee)
+    if target is None:
+        return
+    _acknowledge_new(target, wildcard_resource_findings(target, resources), reason)
+    target.node.add_validation(_AcknowledgeAfterPrepare(target, resources, reason))

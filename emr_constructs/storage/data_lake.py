@@ -1,0 +1,309 @@
+"""The data lake: one KMS key, a bucket per zone and a server-access-log bucket, with scoped grants."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import Annotations, Duration, RemovalPolicy, Stack, Token
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from emr_constructs.errors import Checks, EmrConfigError, Problem
+from emr_constructs.iam.acknowledgements import acknowledge, acknowledge_wildcard_resources
+from emr_constructs.removal import safe_removal_policy
+from emr_constructs.storage.props import ACCESS_LOGS, DataLakeProps, ZoneLifecycle, key_alias_problems
+from emr_constructs.storage.zones import Zone
+
+# Construct ids are public API and decide the logical ids of stateful resources: never derive them.
+_BUCKET_IDS: dict[Zone, str] = {
+    Zone.RAW: "RawBucket",
+    Zone.CURATED: "CuratedBucket",
+    Zone.ANALYTICS: "AnalyticsBucket",
+    Zone.LOGS: "LogsBucket",
+    Zone.ARTIFACTS: "ArtifactsBucket",
+}
+_ACCESS_LOGS_ID = "AccessLogsBucket"
+
+_STORAGE_CLASSES = {
+    "STANDARD_IA": s3.StorageClass.INFREQUENT_ACCESS,
+    "INTELLIGENT_TIERING": s3.StorageClass.INTELLIGENT_TIERING,
+    "GLACIER_IR": s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
+}
+
+# Exactly what Spark/Hive/EMRFS/S3A need; no wildcards, so cdk-nag only sees the prefix wildcard of objects.
+_READ_BUCKET_ACTIONS = ("s3:ListBucket",)
+_READ_LOCATION_ACTIONS = ("s3:GetBucketLocation",)
+_READ_OBJECT_ACTIONS = ("s3:GetObject",)
+# Overwrites and committers delete what they replace; abort cleans up failed multipart uploads.
+_WRITE_OBJECT_ACTIONS = ("s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload")
+# S3 calls GenerateDataKey to encrypt a new object and Decrypt to read one; completing a multipart upload
+# (every object above the S3A/EMRFS part size) also needs Decrypt, so writers get it too:
+# https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#require-sse-kms
+_READ_KEY_ACTIONS = ("kms:Decrypt",)
+_WRITE_KEY_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
+
+# cdk-nag treats a bucket that receives other buckets' access logs as logged, so no S1/S3BucketLoggingEnabled
+# finding needs acknowledging here; only the encryption rule does.
+_ACCESS_LOG_BUCKET_REASON = (
+    "This is the S3 server access log bucket of the data lake: S3 delivers server access logs only to a bucket "
+    "encrypted with SSE-S3, not SSE-KMS "
+    "(https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html)."
+)
+_REPLICATION_REASON = (
+    "Cross-region replication is a disaster-recovery choice of the platform owner (a second region, its key "
+    "and its cost); within the region the lake keeps every version (versioning on, RETAIN on delete)."
+)
+
+
+class DataLake(Construct):
+    """Buckets per zone encrypted with one customer-managed key, plus a server-access-log bucket.
+
+    Every bucket blocks public access, denies non-TLS (and TLS < 1.2) requests, enforces bucket-owner
+    object ownership, is versioned and has the lifecycle of its zone. Buckets and key are RETAINed unless
+    ``removal_policy=RemovalPolicy.DESTROY`` is passed *and* the app runs with
+    ``-c emr-platform:allow-destroy=true``.
+
+    Access goes through :meth:`grant_read`, :meth:`grant_write` and :meth:`grant_read_write`, scoped to one
+    zone and a key prefix; they also acknowledge the one cdk-nag finding such a grant causes by design.
+
+    Example::
+
+        lake = DataLake(stack, "Lake", props=DataLakeProps(key_alias="alias/acme-dev/lake"))
+        lake.grant_read_write(Zone.CURATED, job_role, prefix="sales/")
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        props: DataLakeProps = DataLakeProps(),  # noqa: B008 - frozen dataclass, safe to share
+        removal_policy: RemovalPolicy | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        checks = Checks()
+        checks.extend(props.problems())
+        alias = props.key_alias if props.key_alias is not None else self._default_alias()
+        if props.key_alias is None:
+            # The derived alias carries the stack name; report it under the field that fixes it.
+            checks.extend(key_alias_problems(alias))
+        checks.raise_if_any(self.node.path)
+        self.props = props
+
+        self.removal_policy = safe_removal_policy(self, removal_policy)
+        destroying = self.removal_policy == RemovalPolicy.DESTROY
+        auto_delete = destroying and props.auto_delete_objects
+        if props.auto_delete_objects and not destroying:
+            Annotations.of(self).add_warning_v2(
+                "emr-platform:auto-delete-ignored",
+                "auto_delete_objects=True is ignored because the buckets are RETAINed: "
+                "objects are only emptied when RemovalPolicy.DESTROY is in force.",
+            )
+
+        self.key = kms.Key(
+            self,
+            "Key",
+            alias=alias,
+            description=f"Encrypts the data lake buckets of {self.node.path}",
+            enable_key_rotation=True,
+            rotation_period=Duration.days(props.key_rotation_days),
+            pending_window=Duration.days(props.key_pending_window_days),
+            removal_policy=self.removal_policy,
+        )
+
+        self.access_logs_bucket = self._new_bucket(_ACCESS_LOGS_ID, ACCESS_LOGS, auto_delete=auto_delete)
+        acknowledge(
+            self.access_logs_bucket,
+            [
+                "NIST.800.53.R5-S3DefaultEncryptionKMS",
+                "HIPAA.Security-S3DefaultEncryptionKMS",
+                "PCI.DSS.321-S3DefaultEncryptionKMS",
+            ],
+            _ACCESS_LOG_BUCKET_REASON,
+        )
+
+        self._buckets: dict[Zone, s3.Bucket] = {
+            zone: self._new_bucket(construct_id, zone.value, auto_delete=auto_delete)
+            for zone, construct_id in _BUCKET_IDS.items()
+        }
+
+        all_buckets = [self.access_logs_bucket, *self._buckets.values()]
+        for bucket in all_buckets:
+            acknowledge(
+                bucket,
+                [
+                    "NIST.800.53.R5-S3BucketReplicationEnabled",
+                    "HIPAA.Security-S3BucketReplicationEnabled",
+                    "PCI.DSS.321-S3BucketReplicationEnabled",
+                ],
+                _REPLICATION_REASON,
+            )
+        if auto_delete:
+            self._acknowledge_auto_delete_provider()
+
+    # -- attributes -----------------------------------------------------------------------------------
+
+    def bucket(self, zone: Zone) -> s3.Bucket:
+        """The bucket of ``zone``."""
+        return self._buckets[Zone(zone)]
+
+    @property
+    def buckets(self) -> dict[Zone, s3.Bucket]:
+        """Every zone bucket by zone (a copy; the server-access-log bucket is :attr:`access_logs_bucket`)."""
+        return dict(self._buckets)
+
+    # -- grants ---------------------------------------------------------------------------------------
+
+    def grant_read(self, zone: Zone, grantee: iam.IGrantable, *, prefix: str = "") -> iam.Grant:
+        """Let ``grantee`` list and read the objects of ``zone`` under ``prefix`` and decrypt them."""
+        return self._grant(zone, grantee, prefix, read=True, write=False)
+
+    def grant_write(self, zone: Zone, grantee: iam.IGrantable, *, prefix: str = "") -> iam.Grant:
+        """Let ``grantee`` put, overwrite and delete objects of ``zone`` under ``prefix``, encrypted with the key."""
+        return self._grant(zone, grantee, prefix, read=False, write=True)
+
+    def grant_read_write(self, zone: Zone, grantee: iam.IGrantable, *, prefix: str = "") -> iam.Grant:
+        """:meth:`grant_read` and :meth:`grant_write` together."""
+        return self._grant(zone, grantee, prefix, read=True, write=True)
+
+    def _grant(self, zone: Zone, grantee: iam.IGrantable, prefix: str, *, read: bool, write: bool) -> iam.Grant:
+        problems = grant_prefix_problems(prefix)
+        if problems:
+            raise EmrConfigError(self.node.path, problems)
+        bucket = self.bucket(zone)
+        objects = bucket.arn_for_objects(f"{prefix}*")
+        grants: list[iam.Grant] = []
+
+        def add(actions: tuple[str, ...], resource: str, conditions: dict[str, dict[str, Any]] | None = None) -> None:
+            grants.append(
+                iam.Grant.add_to_principal(
+                    grantee=grantee, actions=list(actions), resource_arns=[resource], conditions=conditions
+                )
+            )
+
+        if read:
+            # Without a prefix condition ListBucket would show every key of the bucket.
+            add(
+                _READ_BUCKET_ACTIONS,
+                bucket.bucket_arn,
+                {"StringLike": {"s3:prefix": [f"{prefix}*"]}} if prefix else None,
+            )
+            add(_READ_LOCATION_ACTIONS, bucket.bucket_arn)
+            add(_READ_OBJECT_ACTIONS, objects)
+        if write:
+            add(_WRITE_OBJECT_ACTIONS, objects)
+        key_actions = tuple(
+            dict.fromkeys((*(_READ_KEY_ACTIONS if read else ()), *(_WRITE_KEY_ACTIONS if write else ())))
+        )
+        # The key may only be used by S3, for this bucket (with bucket keys on, S3 passes the bucket ARN as
+        # encryption context: https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html).
+        add(
+            key_actions,
+            self.key.key_arn,
+            {
+                "StringEquals": {
+                    "kms:ViaService": f"s3.{Stack.of(bucket).region}.amazonaws.com",
+                    "kms:EncryptionContext:aws:s3:arn": bucket.bucket_arn,
+                }
+            },
+        )
+        kind = "read-write" if read and write else "read" if read else "write"
+        acknowledge_wildcard_resources(
+            grantee,
+            [objects],
+            f"S3 object permissions can only name objects by key prefix: this is the {kind} grant of "
+            f"{self.node.path} on the {zone.value} bucket's objects under '{prefix}' (no other wildcard, "
+            "explicit actions only).",
+        )
+        combined = grants[0]
+        for grant in grants[1:]:
+            combined = combined.combine(grant)
+        return combined
+
+    # -- helpers --------------------------------------------------------------------------------------
+
+    def _default_alias(self) -> str:
+        stack = Stack.of(self)
+        path_in_stack = self.node.path[len(stack.node.path) + 1 :] if stack.node.path else self.node.path
+        return f"alias/{stack.stack_name}/{path_in_stack}"
+
+    def _new_bucket(self, construct_id: str, bucket_key: str, *, auto_delete: bool) -> s3.Bucket:
+        """A bucket with the lake's baseline; zone buckets use the key and log to the access-log bucket."""
+        is_access_log = bucket_key == ACCESS_LOGS
+        return s3.Bucket(
+            self,
+            construct_id,
+            bucket_name=self.props.bucket_name(bucket_key),
+            encryption=s3.BucketEncryption.S3_MANAGED if is_access_log else s3.BucketEncryption.KMS,
+            encryption_key=None if is_access_log else self.key,
+            # One data key per bucket instead of a KMS call per object: cost and KMS request quotas.
+            bucket_key_enabled=None if is_access_log else True,
+            server_access_logs_bucket=None if is_access_log else self.access_logs_bucket,
+            server_access_logs_prefix=None if is_access_log else f"{bucket_key}/",
+            # Date-partitioned log keys let Athena prune by day.
+            target_object_key_format=None
+            if is_access_log
+            else s3.TargetObjectKeyFormat.partitioned_prefix(s3.PartitionDateSource.EVENT_TIME),
+            lifecycle_rules=lifecycle_rules(self.props.lifecycle.for_bucket(bucket_key)),
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            minimum_tls_version=1.2,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            versioned=True,
+            removal_policy=self.removal_policy,
+            auto_delete_objects=auto_delete,
+        )
+
+    def _acknowledge_auto_delete_provider(self) -> None:
+        provider = Stack.of(self).node.try_find_child("Custom::S3AutoDeleteObjectsCustomResourceProvider")
+        if provider is None:
+            return
+        acknowledge(provider, [], "")
+
+
+def lifecycle_rules(lifecycle: ZoneLifecycle) -> list[s3.LifecycleRule]:
+    """The S3 lifecycle rules of one bucket, from its :class:`ZoneLifecycle`."""
+    transitions = [
+        s3.Transition(storage_class=_STORAGE_CLASSES[storage_class], transition_after=Duration.days(days))
+        for storage_class, days in lifecycle.transitions()
+    ]
+    return [
+        s3.LifecycleRule(
+            id="zone-lifecycle",
+            transitions=transitions or None,
+            expiration=_days(lifecycle.expiration_days),
+            # S3 rejects a delete-marker cleanup next to an expiration in days; with an expiration S3 removes
+            # expired delete markers through the expiration itself.
+            expired_object_delete_marker=True if lifecycle.expiration_days is None else None,
+            noncurrent_version_expiration=_days(lifecycle.noncurrent_version_expiration_days),
+            abort_incomplete_multipart_upload_after=_days(lifecycle.abort_incomplete_multipart_upload_days),
+        )
+    ]
+
+
+def _days(days: int | None) -> Duration | None:
+    return None if days is None else Duration.days(days)
+
+
+def grant_prefix_problems(prefix: str) -> list[Problem]:
+    """Problems of a key prefix given to a grant: it must not widen the grant or never match."""
+    checks = Checks()
+    if Token.is_unresolved(prefix):
+        return []
+    checks.require(
+        not prefix.startswith("/"),
+        "prefix",
+        prefix,
+        "S3 keys do not start with '/', so the grant would match nothing",
+        "a key prefix like 'events/'",
+    )
+    checks.require(
+        "*" not in prefix and "?" not in prefix,
+        "prefix",
+        prefix,
+        "wildcards in a prefix widen the grant beyond one prefix",
+        "a literal key prefix without '*' or '?'",
+    )
+    return checks.problems
