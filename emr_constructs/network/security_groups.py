@@ -1,0 +1,85 @@
+"""The three EMR-managed security groups of a cluster in a private subnet, with the rules EMR requires."""
+
+from __future__ import annotations
+
+from aws_cdk import aws_ec2 as ec2
+from constructs import Construct, DependencyGroup
+
+from emr_constructs.tags import tag_for_emr_managed_policy
+
+#: The cluster's primary node calls the EMR service through the service-access group on this port.
+SERVICE_ACCESS_INGRESS_PORT = 9443
+#: The EMR service (through the service-access group) reaches the cluster managers on the nodes here.
+CLUSTER_MANAGER_PORT = 8443
+
+
+class EmrSecurityGroups(Construct):
+    """EMR-managed primary, core/task and service-access security groups for one VPC.
+
+    Pass them to the cluster as ``EmrManagedMasterSecurityGroup``, ``EmrManagedSlaveSecurityGroup`` and
+    ``ServiceAccessSecurityGroup``. All three start with no rules at all (``allow_all_outbound=False``); the
+    library adds only the rules EMR requires for a cluster in a private subnet and will not add itself:
+
+    - service-access ingress TCP 9443 from the primary group;
+    - service-access egress TCP 8443 to the primary group and to the core group.
+
+    Everything else, e.g. the primary and core groups admitting each other and the service-access group,
+    is added by EMR to these managed groups when a cluster is created. EMR does not remove those rules when
+    the cluster terminates, and they reference the other groups, so deleting the stack fails with
+    ``DependencyViolation`` until they are revoked. No rule admits any CIDR.
+
+    The three rules are separate ``AWS::EC2::SecurityGroupIngress/Egress`` resources, so the groups never
+    depend on each other. A cluster whose creation starts before they exist fails intermittently
+    (terraform-aws-emr issue 34): make the cluster depend on :attr:`rules`
+    (``cluster.node.add_dependency(groups.rules)``).
+    """
+
+    def __init__(self, scope: Construct, id: str, *, vpc: ec2.IVpc) -> None:
+        super().__init__(scope, id)
+        self.primary = self._group(
+            "Primary", vpc, "EMR-managed group of the primary node, EMR adds the cluster rules at launch"
+        )
+        self.core = self._group(
+            "Core", vpc, "EMR-managed group of the core and task nodes, EMR adds the cluster rules at launch"
+        )
+        self.service_access = self._group("ServiceAccess", vpc, "EMR service access to clusters in private subnets")
+        self.rules = DependencyGroup()
+        self.service_access_ingress_from_primary = ec2.CfnSecurityGroupIngress(
+            self,
+            "ServiceAccessFromPrimary",
+            group_id=self.service_access.security_group_id,
+            source_security_group_id=self.primary.security_group_id,
+            ip_protocol="tcp",
+            from_port=SERVICE_ACCESS_INGRESS_PORT,
+            to_port=SERVICE_ACCESS_INGRESS_PORT,
+            description="EMR: the primary node reaches the EMR service through the service-access group",
+        )
+        self.service_access_egress_to_primary = self._egress_to("ServiceAccessToPrimary", self.primary, "primary node")
+        self.service_access_egress_to_core = self._egress_to("ServiceAccessToCore", self.core, "core and task nodes")
+        self.rules.add(
+            self.service_access_ingress_from_primary,
+            self.service_access_egress_to_primary,
+            self.service_access_egress_to_core,
+        )
+        tag_for_emr_managed_policy(self)
+
+    @property
+    def cluster_groups(self) -> tuple[ec2.ISecurityGroup, ec2.ISecurityGroup]:
+        """The groups every node of the cluster is in (primary, core/task): what a database such as
+        Redshift admits to let "the cluster" connect, e.g. ``redshift_group.add_ingress_rule(g, port)``."""
+        return (self.primary, self.core)
+
+    def _group(self, id: str, vpc: ec2.IVpc, description: str) -> ec2.SecurityGroup:
+        return ec2.SecurityGroup(self, id, vpc=vpc, description=description, allow_all_outbound=False)
+
+    def _egress_to(self, id: str, target: ec2.SecurityGroup, nodes: str) -> ec2.CfnSecurityGroupEgress:
+        return ec2.CfnSecurityGroupEgress(
+            self,
+            id,
+            group_id=self.service_access.security_group_id,
+            destination_security_group_id=target.security_group_id,
+            ip_protocol="tcp",
+            from_port=CLUSTER_MANAGER_PORT,
+            to_port=CLUSTER_MANAGER_PORT,
+            description=f"EMR: the service reaches the cluster manager on the {nodes}",
+        )
