@@ -170,7 +170,12 @@ class EmrRoles(Construct):
             description="Amazon EMR service role (AmazonEMRServicePolicy_v2 plus PassRole on the cluster roles)",
             managed_policies=[managed],
         )
-        pass_role = iam.ManagedPolicy(self, "ServiceRolePolicy", roles=[role])
+        pass_role = iam.ManagedPolicy(
+            self,
+            "ServiceRolePolicy",
+            description="EMR service role: iam:PassRole on exactly the cluster's instance and autoscaling roles",
+            roles=[role],
+        )
         # The v2 policy only passes roles with the default names (EMR_EC2_DefaultRole, EMR_AutoScaling_DefaultRole).
         # The PassedToService values end in '*' like the v2 policy's own, so they also match aws-cn's
         # ec2.amazonaws.com.cn.
@@ -196,7 +201,12 @@ class EmrRoles(Construct):
             assumed_by=iam.ServicePrincipal(EC2_SERVICE_PRINCIPAL),
             description="EC2 instance role of EMR cluster nodes; data access only through explicit grants",
         )
-        policy = iam.ManagedPolicy(self, "InstanceRolePolicy", roles=[role])
+        policy = iam.ManagedPolicy(
+            self,
+            "InstanceRolePolicy",
+            description="EMR instance role: CloudWatch logs under the platform's prefix and agent metrics",
+            roles=[role],
+        )
         stack = Stack.of(self)
         prefix = self.props.log_group_prefix
         log_groups = stack.format_arn(

@@ -277,7 +277,7 @@ class DataLakeProps:
         for key in self.bucket_names:
             checks.require(
                 key in BUCKET_KEYS,
-                f"bucket_names[{key}]",
+                f"bucket_names.{key}",
                 self.bucket_names[key],
                 "unknown bucket key",
                 ", ".join(BUCKET_KEYS),
@@ -290,15 +290,19 @@ class DataLakeProps:
         problems: list[Problem] = []
         prefix_rules_seen: set[str] = set()
         names: dict[str, str] = {}
+        derived: list[str] = []
         for key in BUCKET_KEYS:
             name = self.bucket_name(key)
             if name is None:
                 continue
             names[key] = name
             if key in self.bucket_names:
-                problems.extend(Problem(f"bucket_names[{key}]", name, r, a) for r, a in bucket_name_rules(name))
+                problems.extend(Problem(f"bucket_names.{key}", name, r, a) for r, a in bucket_name_rules(name))
                 continue
-            # One line per broken rule, not one per bucket: a bad prefix breaks most rules for all six names.
+            derived.append(name)
+        # One line per broken rule, not one per bucket: a bad prefix breaks most rules for all six names. The
+        # longest name goes first so the length rule names the binding one.
+        for name in sorted(derived, key=len, reverse=True):
             for rule, allowed in bucket_name_rules(name):
                 rule_kind = rule.split(",")[0]
                 if rule_kind not in prefix_rules_seen:
@@ -311,7 +315,7 @@ class DataLakeProps:
             if name in seen:
                 problems.append(
                     Problem(
-                        f"bucket_names[{key}]",
+                        f"bucket_names.{key}",
                         name,
                         f"the same name as the {seen[name]} bucket; S3 bucket names are globally unique",
                         "a name per bucket",
