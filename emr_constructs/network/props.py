@@ -124,9 +124,10 @@ class VpcProps:
             "number of Availability Zones out of range",
             f"1-{MAX_AZS}",
         )
-        nat_allowed = f"0-{self.max_azs} (at most one per AZ)" if azs_ok else "0 to max_azs"
+        azs_known = azs_ok and not is_token(self.max_azs)
+        nat_allowed = f"0-{self.max_azs} (at most one per AZ)" if azs_known else "0 to max_azs"
         nat_ok = checks.require(
-            0 <= self.nat_gateways <= (self.max_azs if azs_ok else MAX_AZS),
+            0 <= self.nat_gateways <= (self.max_azs if azs_known else MAX_AZS),
             "nat_gateways",
             self.nat_gateways,
             "NAT gateway count must be between 0 and max_azs",
@@ -145,7 +146,7 @@ class VpcProps:
                 "subnet prefix must lie between the VPC's prefix and /28",
                 f"{lowest}-{MAX_PREFIX}",
             )
-        if network is not None and azs_ok and masks_ok and not is_token([self.max_azs, *(m for _, m in tiers)]):
+        if network is not None and azs_known and masks_ok and not is_token([m for _, m in tiers]):
             _require_subnets_fit(checks, network, self.max_azs, [m for _, m in tiers])
         checks.require(
             self.flow_log_retention_days in CLOUDWATCH_RETENTION_DAYS,
