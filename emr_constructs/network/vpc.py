@@ -75,8 +75,8 @@ class DataPlatformVpc(Construct):
       subnets, behind one security group admitting TCP 443 from the VPC CIDR only.
     - A flow log of the whole VPC to a CloudWatch log group encrypted with ``flow_log_key`` (or a key
       created here, rotation on, usable only by CloudWatch Logs of this account and region), with the
-      retention from props. Key and log group are RETAINed unless ``removal_policy`` says DESTROY and the
-      ``emr-platform:allow-destroy`` context flag is set.
+      retention from props. The log group and a created key are RETAINed unless ``removal_policy`` says
+      DESTROY and the ``emr-platform:allow-destroy`` context flag is set; a given key is left as it is.
     - The VPC's default security group stripped of all rules (CDK's ``restrict_default_security_group``
       custom resource, set explicitly so it does not depend on the app's feature flags).
 

@@ -411,7 +411,7 @@ def test_default_security_group_is_stripped_by_the_cdk_custom_resource(built: Bu
         )
 
 
-@pytest.mark.parametrize("which", ["default_stack", "isolated_stack"])
+@pytest.mark.parametrize("which", ["default_stack", "isolated_stack", "three_stack"])
 def test_no_unacknowledged_nag_findings(built: Built, which: str) -> None:
     assert_no_nag_findings(getattr(built, which))
 
