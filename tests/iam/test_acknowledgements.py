@@ -43,7 +43,7 @@ def test_managed_policy_finding_in_a_regional_stack() -> None:
         "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]"
     )
     # The id is computed from the resolved ARN, so it follows whatever CDK writes for the partition.
-    role = Template.from_stack(stack).to_json()["Resources"]["RolesInstanceRole80CBE9C3"]
+    role = dict(Template.from_stack(stack).to_json())["Resources"]["RolesInstanceRole80CBE9C3"]
     assert role["Properties"]["ManagedPolicyArns"] == [
         {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::aws:policy/AmazonSSMManagedInstanceCore"]]}
     ]

@@ -25,7 +25,7 @@ def templates() -> list[dict[str, Any]]:
     DataLake(lake_stack, "Lake", props=DataLakeProps(auto_delete_objects=True), removal_policy=RemovalPolicy.DESTROY)
     EmrRoles(cluster_stack, "Roles", props=EmrRolesProps(create_autoscaling_role=True))
     apply_permissions_boundary(app, iam.ManagedPolicy.from_managed_policy_arn(lake_stack, "Boundary", BOUNDARY))
-    return [Template.from_stack(s).to_json() for s in (lake_stack, cluster_stack)]
+    return [dict(Template.from_stack(s).to_json()) for s in (lake_stack, cluster_stack)]
 
 
 def _roles(templates: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -47,5 +47,5 @@ def test_without_the_aspect_there_is_no_boundary() -> None:
     app = new_app()
     stack = Stack(app, "Cluster")
     EmrRoles(stack, "Roles")
-    roles = _roles([Template.from_stack(stack).to_json()])
+    roles = _roles([dict(Template.from_stack(stack).to_json())])
     assert [v["Properties"].get("PermissionsBoundary") for v in roles.values()] == [None, None]

@@ -30,7 +30,7 @@ class Built:
     def __init__(self, props: EmrRolesProps) -> None:
         self.stack = new_stack()
         self.roles = EmrRoles(self.stack, "Roles", props=props)
-        self.template = Template.from_stack(self.stack).to_json()
+        self.template = dict(Template.from_stack(self.stack).to_json())
 
     def resources(self, cfn_type: str) -> dict[str, dict[str, Any]]:
         return {k: v for k, v in self.template["Resources"].items() if v["Type"] == cfn_type}
@@ -264,7 +264,7 @@ def test_brought_roles_create_nothing_but_the_instance_profile() -> None:
         autoscaling_role=autoscaling,
     )
     assert (roles.service_role, roles.instance_role, roles.autoscaling_role) == (service, instance, autoscaling)
-    template = Template.from_stack(stack).to_json()
+    template = dict(Template.from_stack(stack).to_json())
     assert [(v["Type"], v["Properties"]["Roles"]) for v in template["Resources"].values()] == [
         ("AWS::IAM::InstanceProfile", ["Instance"])
     ]
@@ -287,7 +287,7 @@ def test_brought_instance_profile_creates_nothing() -> None:
 def test_brought_instance_role_is_passed_by_the_created_service_role() -> None:
     stack = new_stack()
     roles = EmrRoles(stack, "Roles", instance_role=_imported(stack, "Instance"))
-    statements = Template.from_stack(stack).to_json()["Resources"]["RolesServiceRolePolicy5B92D4D8"]["Properties"]
+    statements = dict(Template.from_stack(stack).to_json())["Resources"]["RolesServiceRolePolicy5B92D4D8"]["Properties"]
     assert statements["PolicyDocument"]["Statement"] == [
         {
             "Action": "iam:PassRole",

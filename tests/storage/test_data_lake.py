@@ -27,7 +27,7 @@ PINNED_LOGICAL_IDS = {
 def built() -> tuple[Stack, DataLake, dict[str, Any]]:
     stack = new_stack()
     lake = DataLake(stack, "Lake")
-    template = Template.from_stack(stack).to_json()
+    template = dict(Template.from_stack(stack).to_json())
     return stack, lake, template
 
 
@@ -147,7 +147,7 @@ def _tls_denies(bucket_id: str) -> list[dict[str, Any]]:
 
 
 def _policy_of(template: dict[str, Any], bucket_id: str) -> dict[str, Any]:
-    policies = [
+    policies: list[dict[str, Any]] = [
         p["Properties"]["PolicyDocument"]
         for p in _resources(template, "AWS::S3::BucketPolicy").values()
         if p["Properties"]["Bucket"] == {"Ref": bucket_id}

@@ -38,8 +38,8 @@ class Built:
             acknowledge_inline_policies(owner, "test roles: grants land in CDK's default policy")
         # Findings before synthesis (cross-stack values still look like the producer's GetAtt) ...
         self.findings_before_synth = nag_findings(self.app)
-        self.lake_template = Template.from_stack(self.lake_stack).to_json()
-        self.cluster_template = Template.from_stack(self.cluster_stack).to_json()
+        self.lake_template = dict(Template.from_stack(self.lake_stack).to_json())
+        self.cluster_template = dict(Template.from_stack(self.cluster_stack).to_json())
         # ... and after (cross-stack values are Fn::GetStackOutput references).
         self.findings_after_synth = nag_findings(self.app)
 
@@ -144,7 +144,7 @@ def _acknowledged_iam5(construct: Any) -> list[str]:
 def _output_name(built: Built, logical_id: str) -> str:
     """The name CDK gave the Lake stack output that publishes ``logical_id``'s ARN to other stacks."""
     outputs = built.lake_template["Outputs"]
-    names = [name for name, o in outputs.items() if o["Value"] == _arn(logical_id)]
+    names = [str(name) for name, o in outputs.items() if o["Value"] == _arn(logical_id)]
     assert len(names) == 1
     return names[0]
 

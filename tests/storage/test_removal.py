@@ -18,7 +18,7 @@ STATEFUL = ("AWS::KMS::Key", "AWS::S3::Bucket")
 def _build(*, flag: bool, auto_delete: bool) -> tuple[Stack, dict[str, Any]]:
     stack = new_stack(**({ALLOW_DESTROY_CONTEXT: "true"} if flag else {}))
     DataLake(stack, "Lake", props=DataLakeProps(auto_delete_objects=auto_delete), removal_policy=RemovalPolicy.DESTROY)
-    return stack, Template.from_stack(stack).to_json()
+    return stack, dict(Template.from_stack(stack).to_json())
 
 
 @pytest.fixture(scope="module")
