@@ -53,7 +53,8 @@ _ACCESS_LOG_BUCKET_REASON = (
 )
 _REPLICATION_REASON = (
     "Cross-region replication is a disaster-recovery choice of the platform owner (a second region, its key "
-    "and its cost); within the region the lake keeps every version (versioning on, RETAIN on delete)."
+    "and its cost); within the region versioning keeps overwritten and deleted objects for the zone's "
+    "non-current retention, and the buckets are RETAINed when the stack is deleted."
 )
 
 
@@ -158,15 +159,26 @@ class DataLake(Construct):
     # -- grants ---------------------------------------------------------------------------------------
 
     def grant_read(self, zone: Zone, grantee: iam.IGrantable, *, prefix: str = "") -> iam.Grant:
-        """Let ``grantee`` list and read the objects of ``zone`` under ``prefix`` and decrypt them."""
+        """Let ``grantee`` list and read the objects of ``zone`` under ``prefix``.
+
+        Grants ``s3:ListBucket`` (with an ``s3:prefix`` condition when ``prefix`` is set) and
+        ``s3:GetBucketLocation`` on the bucket, ``s3:GetObject`` on ``<bucket>/<prefix>*``, and ``kms:Decrypt``
+        on the lake key only through S3 for this bucket (``kms:ViaService`` and the bucket-key encryption
+        context). Same account only: the key policy trusts the account's IAM policies.
+        """
         return self._grant(zone, grantee, prefix, read=True, write=False)
 
     def grant_write(self, zone: Zone, grantee: iam.IGrantable, *, prefix: str = "") -> iam.Grant:
-        """Let ``grantee`` put, overwrite and delete objects of ``zone`` under ``prefix``, encrypted with the key."""
+        """Let ``grantee`` put, overwrite and delete objects of ``zone`` under ``prefix``.
+
+        Grants ``s3:PutObject``, ``s3:DeleteObject`` (Spark overwrites and committers delete what they replace)
+        and ``s3:AbortMultipartUpload`` on ``<bucket>/<prefix>*``, and ``kms:GenerateDataKey`` plus
+        ``kms:Decrypt`` (S3 needs it to complete multipart uploads) under the same key conditions as reads.
+        """
         return self._grant(zone, grantee, prefix, read=False, write=True)
 
     def grant_read_write(self, zone: Zone, grantee: iam.IGrantable, *, prefix: str = "") -> iam.Grant:
-        """:meth:`grant_read` and :meth:`grant_write` together."""
+        """:meth:`grant_read` and :meth:`grant_write` together, as one grant."""
         return self._grant(zone, grantee, prefix, read=True, write=True)
 
     def _grant(self, zone: Zone, grantee: iam.IGrantable, prefix: str, *, read: bool, write: bool) -> iam.Grant:
@@ -210,13 +222,12 @@ class DataLake(Construct):
                 }
             },
         )
-        kind = "read-write" if read and write else "read" if read else "write"
+        objects_scope = f"objects under '{prefix}'" if prefix else "objects (the grant covers the whole bucket)"
         acknowledge_wildcard_resources(
             grantee,
             [objects],
-            f"S3 object permissions can only name objects by key prefix: this is the {kind} grant of "
-            f"{self.node.path} on the {zone.value} bucket's objects under '{prefix}' (no other wildcard, "
-            "explicit actions only).",
+            f"S3 object permissions can only name objects by key prefix: this is a grant of {self.node.path} on "
+            f"the {zone.value} bucket's {objects_scope}, with explicit actions and no other wildcard.",
         )
         combined = grants[0]
         for grant in grants[1:]:
