@@ -17,8 +17,12 @@ class EmrSecurityGroups(Construct):
     """EMR-managed primary, core/task and service-access security groups for one VPC.
 
     Pass them to the cluster as ``EmrManagedMasterSecurityGroup``, ``EmrManagedSlaveSecurityGroup`` and
-    ``ServiceAccessSecurityGroup``. All three start with no rules at all (``allow_all_outbound=False``); the
-    library adds only the rules EMR requires for a cluster in a private subnet and will not add itself:
+    ``ServiceAccessSecurityGroup``. No group admits any CIDR. The primary and core groups allow all outbound
+    traffic, as the groups EMR creates itself do: the nodes must reach S3 (bootstrap, EMR's package
+    repositories), the interface endpoints and each other, and EMR only adds *inbound* rules to managed groups
+    it is given. In an isolated VPC (no NAT) that outbound traffic can only reach the VPC and its endpoints.
+    The service-access group has no outbound rule but the ones below. The library adds only the rules EMR
+    requires for a cluster in a private subnet and will not add itself:
 
     - service-access ingress TCP 9443 from the primary group;
     - service-access egress TCP 8443 to the primary group and to the core group.
@@ -37,12 +41,17 @@ class EmrSecurityGroups(Construct):
     def __init__(self, scope: Construct, id: str, *, vpc: ec2.IVpc) -> None:
         super().__init__(scope, id)
         self.primary = self._group(
-            "Primary", vpc, "EMR-managed group of the primary node, EMR adds the cluster rules at launch"
+            "Primary", vpc, "EMR-managed group of the primary node, EMR adds the cluster rules at launch", egress=True
         )
         self.core = self._group(
-            "Core", vpc, "EMR-managed group of the core and task nodes, EMR adds the cluster rules at launch"
+            "Core",
+            vpc,
+            "EMR-managed group of the core and task nodes, EMR adds the cluster rules at launch",
+            egress=True,
         )
-        self.service_access = self._group("ServiceAccess", vpc, "EMR service access to clusters in private subnets")
+        self.service_access = self._group(
+            "ServiceAccess", vpc, "EMR service access to clusters in private subnets", egress=False
+        )
         self.rules = DependencyGroup()
         self.service_access_ingress_from_primary = ec2.CfnSecurityGroupIngress(
             self,
@@ -69,8 +78,8 @@ class EmrSecurityGroups(Construct):
         Redshift admits to let "the cluster" connect, e.g. ``redshift_group.add_ingress_rule(g, port)``."""
         return (self.primary, self.core)
 
-    def _group(self, id: str, vpc: ec2.IVpc, description: str) -> ec2.SecurityGroup:
-        return ec2.SecurityGroup(self, id, vpc=vpc, description=description, allow_all_outbound=False)
+    def _group(self, id: str, vpc: ec2.IVpc, description: str, *, egress: bool) -> ec2.SecurityGroup:
+        return ec2.SecurityGroup(self, id, vpc=vpc, description=description, allow_all_outbound=egress)
 
     def _egress_to(self, id: str, target: ec2.SecurityGroup, nodes: str) -> ec2.CfnSecurityGroupEgress:
         return ec2.CfnSecurityGroupEgress(

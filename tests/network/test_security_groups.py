@@ -58,13 +58,15 @@ def built() -> Built:
     return Built()
 
 
-def test_three_groups_without_any_rule_of_their_own_and_tagged_for_emr(built: Built) -> None:
+def test_three_groups_admit_nothing_and_only_the_node_groups_reach_out(built: Built) -> None:
     groups = built.of_type("AWS::EC2::SecurityGroup")
     assert len(groups) == 3
-    for group in groups.values():
+    all_outbound = [{"CidrIp": "0.0.0.0/0", "Description": "Allow all outbound traffic by default", "IpProtocol": "-1"}]
+    for logical_id, group in groups.items():
         props = group["Properties"]
         assert "SecurityGroupIngress" not in props
-        assert props["SecurityGroupEgress"] == NO_EGRESS
+        expected_egress = NO_EGRESS if "ServiceAccess" in logical_id else all_outbound
+        assert props["SecurityGroupEgress"] == expected_egress, logical_id
         assert props["VpcId"] == NETWORK.vpc_id
         assert {"Key": EMR_MANAGED_POLICY_TAG_KEY, "Value": EMR_MANAGED_POLICY_TAG_VALUE} in props["Tags"]
 
