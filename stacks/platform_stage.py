@@ -5,15 +5,27 @@ from __future__ import annotations
 from aws_cdk import Environment, Stage, Tags
 from constructs import Construct
 
+from stacks.base import PlatformStack
+from stacks.data_lake_stack import DataLakeStack
+from stacks.network_stack import NetworkStack
 from stacks.settings import EnvironmentSettings
 
 
 class PlatformStage(Stage):
-    """The stacks of one environment, composed from its settings and wired by references."""
+    """The stacks of one environment, composed from its settings and wired by references (never by names).
+
+    Deploy order follows the references: Network, DataLake, then the stacks that use them.
+    """
 
     def __init__(self, scope: Construct, *, settings: EnvironmentSettings) -> None:
-        env = Environment(account=settings.account, region=settings.region)
-        super().__init__(scope, settings.name, env=env)
+        super().__init__(scope, settings.name, env=Environment(account=settings.account, region=settings.region))
         self.settings = settings
         for key, value in settings.tags.items():
             Tags.of(self).add(key, value)
+
+        self.network = NetworkStack(self, "Network", settings=settings)
+        self.data_lake = DataLakeStack(self, "DataLake", settings=settings)
+
+    @property
+    def stacks(self) -> list[PlatformStack]:
+        return [c for c in self.node.children if isinstance(c, PlatformStack)]

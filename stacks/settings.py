@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from emr_constructs.errors import Checks, EmrConfigError, Problem
+from emr_constructs.network import ExistingNetworkProps, VpcProps
+from emr_constructs.storage import DataLakeProps
 from stacks.config_parser import parse_into
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
@@ -22,6 +24,31 @@ CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 _ACCOUNT = re.compile(r"^\d{12}$")
 _REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
 _ENV_NAME = re.compile(r"^[a-z][a-z0-9-]{0,19}$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class NetworkSettings:
+    """``network`` section: build a VPC (``vpc``) or use an existing one (``existing``), not both."""
+
+    vpc: VpcProps | None = None
+    """Props of the VPC the platform builds. Used when ``existing`` is not given (default: ``VpcProps()``)."""
+    existing: ExistingNetworkProps | None = None
+    """An existing VPC and its private subnets, described without lookups."""
+
+    def problems(self) -> list[Problem]:
+        checks = Checks()
+        checks.require(
+            self.vpc is None or self.existing is None,
+            "existing",
+            self.existing.vpc_id if self.existing else None,
+            "a network is either built ('vpc') or brought ('existing'), not both",
+            "one of 'vpc' or 'existing'",
+        )
+        if self.existing is not None:
+            checks.extend(self.existing.problems(), prefix="existing")
+        else:
+            checks.extend((self.vpc or VpcProps()).problems(), prefix="vpc")
+        return checks.problems
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,6 +68,10 @@ class EnvironmentSettings:
     effect with ``-c emr-platform:allow-destroy=true`` on the command line."""
     tags: dict[str, str] = field(default_factory=dict)
     """Tags applied to every resource of the environment."""
+    network: NetworkSettings = NetworkSettings()
+    """The VPC (built or brought) and its endpoints and flow logs."""
+    data_lake: DataLakeProps = DataLakeProps()
+    """Key, buckets, names and lifecycle of the data lake."""
 
     def problems(self) -> list[Problem]:
         checks = Checks()
