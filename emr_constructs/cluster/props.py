@@ -1,0 +1,197 @@
+"""Props of the EMR cluster: the data part of its configuration, parsed straight from settings JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from emr_constructs.cluster.applications import DEFAULT_APPLICATIONS, Application
+from emr_constructs.cluster.capacity import InstanceFleets, InstanceGroups, ManagedScaling
+from emr_constructs.cluster.configurations import (
+    Configuration,
+    glue_data_catalog_metastore,
+    maximize_resource_allocation,
+    merge_configurations,
+    spark_defaults,
+    spark_dynamic_allocation,
+)
+from emr_constructs.cluster.releases import DEFAULT_RELEASE_LABEL
+from emr_constructs.cluster.security_props import SecurityConfigurationProps
+from emr_constructs.errors import Problem
+from emr_constructs.iam.roles import EmrRolesProps
+
+
+class ScaleDownBehavior(StrEnum):
+    """How EMR removes instances when it scales in."""
+
+    TERMINATE_AT_TASK_COMPLETION = "TERMINATE_AT_TASK_COMPLETION"
+    TERMINATE_AT_INSTANCE_HOUR = "TERMINATE_AT_INSTANCE_HOUR"
+
+
+class ActionOnFailure(StrEnum):
+    """What EMR does when a step fails (``TERMINATE_JOB_FLOW`` is the legacy name of TERMINATE_CLUSTER)."""
+
+    CONTINUE = "CONTINUE"
+    CANCEL_AND_WAIT = "CANCEL_AND_WAIT"
+    TERMINATE_CLUSTER = "TERMINATE_CLUSTER"
+
+
+@dataclass(frozen=True, kw_only=True)
+class BootstrapAction:
+    """A script every node runs before applications start, shipped from a local file as a CDK asset."""
+
+    name: str
+    """Name shown by EMR. Required."""
+    script: str
+    """Path of the local script (relative to the directory ``cdk`` runs in). Required."""
+    args: tuple[str, ...] = ()
+    """Arguments passed to the script. Default: none."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SparkStep:
+    """A ``spark-submit`` of a local script or jar (shipped as a CDK asset) through ``command-runner.jar``.
+
+    Steps are part of the cluster resource: CloudFormation replaces the cluster when they change, so use them
+    for the first jobs of a transient cluster and submit the rest with ``grant_add_steps``.
+    """
+
+    name: str
+    """Name shown by EMR. Required."""
+    script: str
+    """Path of the local ``.py`` or ``.jar`` (relative to the directory ``cdk`` runs in). Required."""
+    args: tuple[str, ...] = ()
+    """Arguments after the script. Default: none."""
+    spark_submit_options: tuple[str, ...] = ("--deploy-mode", "cluster")
+    """Options before the script. Default ``--deploy-mode cluster`` (the driver runs on YARN, not the primary)."""
+    action_on_failure: ActionOnFailure = ActionOnFailure.CONTINUE
+    """Default ``CONTINUE``: a failed step leaves the cluster running (the only choice with step concurrency > 1)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class RootVolume:
+    """The EBS root volume of every node."""
+
+    size_gib: int | None = None
+    """Size in GiB, 15-100 (10-100 before release 6.10.0). Default: EMR's 15 GiB."""
+    iops: int | None = None
+    """IOPS, 3000-16000, at most 500 per GiB (release 6.15.0+). Default: EMR's 3000."""
+    throughput_mibps: int | None = None
+    """Throughput in MiB/s, 125-1000, at most IOPS / 4 (release 6.15.0+). Default: EMR's 125."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClusterProps:
+    """An EMR on EC2 cluster. Every field has a default, so ``ClusterProps()`` is a small, secure cluster:
+
+    the newest release in the table with Hadoop, Spark and Hive; one on-demand ``m6g.xlarge`` primary and two
+    core units; at-rest (S3, local disk, EBS) and in-transit encryption, IMDSv2; logs encrypted under a
+    per-cluster prefix; operator access through SSM (no SSH key). The cluster stays up when it has no steps
+    (``KeepJobFlowAliveWhenNoSteps``); set ``auto_termination_idle_seconds`` for a transient one.
+    """
+
+    name: str | None = None
+    """Cluster name shown by EMR. Default: a name derived from the construct path."""
+    release_label: str = DEFAULT_RELEASE_LABEL
+    """An EMR release in the library's table (``supported_release_labels()``). Default: the newest there."""
+    applications: tuple[Application, ...] = DEFAULT_APPLICATIONS
+    """Applications to install; each must exist in the release. Default: Hadoop, Spark, Hive."""
+    configurations: tuple[Configuration, ...] = ()
+    """Configuration classifications, merged after the helper flags below (your properties win)."""
+    glue_data_catalog: bool = False
+    """Use the AWS Glue Data Catalog as metastore of the installed Hive, Spark, Trino and Presto. The instance
+    role needs Glue permissions (not granted by the cluster). Default off."""
+    maximize_resource_allocation: bool = False
+    """EMR's ``spark`` ``maximizeResourceAllocation``: one large executor per node. Default off."""
+    spark_dynamic_allocation: bool | None = None
+    """Set ``spark.dynamicAllocation.enabled`` explicitly. Default: EMR's own (on)."""
+    spark_defaults: dict[str, str] = field(default_factory=dict)
+    """Extra ``spark-defaults`` properties. Default: none."""
+    instance_fleets: InstanceFleets | None = None
+    """Capacity as instance fleets. Default: ``InstanceFleets()`` when ``instance_groups`` is not set either.
+    Exactly one of the two may be set."""
+    instance_groups: InstanceGroups | None = None
+    """Capacity as instance groups (one subnet; custom autoscaling possible). Default: not used."""
+    managed_scaling: ManagedScaling | None = None
+    """EMR managed scaling of core and task capacity. Default: off (fixed capacity)."""
+    auto_termination_idle_seconds: int | None = None
+    """Terminate the cluster after this many idle seconds, 60-604800. Default: off (long-running cluster)."""
+    termination_protection: bool = False
+    """Refuse API/console termination until turned off. Default off; turn on for production clusters."""
+    step_concurrency_level: int | None = None
+    """Steps that may run at once, 1-256. Default: EMR's 1."""
+    unhealthy_node_replacement: bool | None = None
+    """Replace unhealthy core nodes automatically. Default: EMR's own."""
+    scale_down_behavior: ScaleDownBehavior | None = None
+    """How instances are removed on scale-in. Default: EMR's (TERMINATE_AT_TASK_COMPLETION on current releases)."""
+    spread_primary_nodes: bool = False
+    """Place the three HA primaries on distinct hardware (placement group, SPREAD). HA clusters only. Default off."""
+    custom_ami_id: str | None = None
+    """A custom Amazon Linux AMI for all nodes. Default: EMR's AMI of the release."""
+    os_release_label: str | None = None
+    """Pin the Amazon Linux release of EMR's AMI. Default: the latest EMR validated."""
+    root_volume: RootVolume = field(default_factory=RootVolume)
+    """EBS root volume size/IOPS/throughput. Default: EMR's."""
+    ec2_key_name: str | None = None
+    """EC2 key pair for SSH to the nodes. Default: none; operators use SSM Session Manager."""
+    roles: EmrRolesProps = field(default_factory=EmrRolesProps)
+    """The roles the cluster creates when none are passed in. Default: SSM Session Manager access for operators
+    (``enable_ssm``); the autoscaling role is created whenever an instance group has a custom scaling policy."""
+    log_prefix: str | None = None
+    """Key prefix of the cluster's logs in the log bucket, ending with ``/``. Default ``emr-logs/<unique id>/``."""
+    encrypt_logs: bool = True
+    """Encrypt the logs EMR pushes to S3 with the cluster's KMS key (release 5.30.0+, not 6.0.0). Default on."""
+    bootstrap_actions: tuple[BootstrapAction, ...] = ()
+    """Scripts every node runs at start, at most 16. Default: none."""
+    steps: tuple[SparkStep, ...] = ()
+    """Spark steps run once the cluster is up. Default: none."""
+    security: SecurityConfigurationProps = field(default_factory=SecurityConfigurationProps)
+    """The security configuration the cluster creates when none is passed in. Default: everything on."""
+    tags: dict[str, str] = field(default_factory=dict)
+    """Tags on the cluster (and its instances). The EMR managed-policy tag is always added."""
+
+    @property
+    def capacity(self) -> InstanceFleets | InstanceGroups:
+        """The capacity in effect: the groups or fleets set, or the default fleets."""
+        if self.instance_groups is not None and self.instance_fleets is None:
+            return self.instance_groups
+        return self.instance_fleets if self.instance_fleets is not None else InstanceFleets()
+
+    @property
+    def uses_fleets(self) -> bool:
+        return isinstance(self.capacity, InstanceFleets)
+
+    @property
+    def primary_count(self) -> int:
+        capacity = self.capacity
+        if isinstance(capacity, InstanceFleets):
+            return capacity.primary.primary_count
+        return capacity.primary.instance_count
+
+    def effective_configurations(self) -> tuple[Configuration, ...]:
+        """The helper flags' configurations merged with ``configurations`` (yours win), one per classification."""
+        installed = set(self.applications)
+        helpers: list[Configuration] = []
+        if self.glue_data_catalog:
+            helpers.extend(
+                glue_data_catalog_metastore(
+                    hive=Application.HIVE in installed,
+                    spark=Application.SPARK in installed,
+                    trino=Application.TRINO in installed,
+                    presto=Application.PRESTO in installed,
+                )
+            )
+        if self.maximize_resource_allocation:
+            helpers.append(maximize_resource_allocation())
+        if self.spark_dynamic_allocation is not None:
+            helpers.append(spark_dynamic_allocation(self.spark_dynamic_allocation))
+        if self.spark_defaults:
+            helpers.append(spark_defaults(self.spark_defaults))
+        return merge_configurations(helpers, self.configurations)
+
+    def problems(self) -> list[Problem]:
+        """Every rule that the props alone decide (release table included), one problem per broken rule."""
+        # validation imports this module for the types; importing it here keeps the two apart at import time.
+        from emr_constructs.cluster.validation import cluster_problems
+
+        return cluster_problems(self)

@@ -1,0 +1,110 @@
+"""Configuration classifications: helpers, merge, duplicate detection, CloudFormation shape."""
+
+from __future__ import annotations
+
+from emr_constructs.cluster import (
+    Application,
+    ClusterProps,
+    Configuration,
+    glue_data_catalog_metastore,
+    maximize_resource_allocation,
+    merge_configurations,
+    spark_defaults,
+    spark_dynamic_allocation,
+)
+from emr_constructs.cluster.configurations import (
+    GLUE_METASTORE_CLIENT_FACTORY,
+    METASTORE_FACTORY_PROPERTY,
+    configuration_problems,
+)
+
+GLUE = {METASTORE_FACTORY_PROPERTY: GLUE_METASTORE_CLIENT_FACTORY}
+
+
+def test_glue_metastore_for_hive_and_spark() -> None:
+    assert glue_data_catalog_metastore() == (
+        Configuration(classification="hive-site", properties=GLUE),
+        Configuration(classification="spark-hive-site", properties=GLUE),
+    )
+    assert GLUE_METASTORE_CLIENT_FACTORY == "com.amazonaws.glue.catalog.metastore.AWSGlueDataCatalogHiveClientFactory"
+
+
+def test_glue_metastore_for_trino_and_presto() -> None:
+    configs = glue_data_catalog_metastore(hive=False, spark=False, trino=True, presto=True)
+    assert [(c.classification, c.properties) for c in configs] == [
+        ("trino-connector-hive", {"hive.metastore": "glue"}),
+        ("presto-connector-hive", {"hive.metastore": "glue"}),
+    ]
+
+
+def test_spark_helpers() -> None:
+    assert maximize_resource_allocation() == Configuration(
+        classification="spark", properties={"maximizeResourceAllocation": "true"}
+    )
+    assert spark_dynamic_allocation(False, min_executors=1, max_executors=20).properties == {
+        "spark.dynamicAllocation.enabled": "false",
+        "spark.dynamicAllocation.minExecutors": "1",
+        "spark.dynamicAllocation.maxExecutors": "20",
+    }
+
+
+def test_merge_folds_same_classification_and_later_wins() -> None:
+    merged = merge_configurations(
+        [spark_dynamic_allocation(True), spark_defaults({"spark.executor.memory": "4g"})],
+        [spark_defaults({"spark.dynamicAllocation.enabled": "false"}), maximize_resource_allocation()],
+    )
+    assert merged == (
+        Configuration(
+            classification="spark-defaults",
+            properties={"spark.dynamicAllocation.enabled": "false", "spark.executor.memory": "4g"},
+        ),
+        maximize_resource_allocation(),
+    )
+
+
+def test_merge_is_recursive() -> None:
+    export_a = Configuration(classification="export", properties={"A": "1"})
+    export_b = Configuration(classification="export", properties={"B": "2"})
+    merged = merge_configurations(
+        [Configuration(classification="hadoop-env", configurations=(export_a,))],
+        [Configuration(classification="hadoop-env", configurations=(export_b,))],
+    )
+    assert merged == (
+        Configuration(
+            classification="hadoop-env",
+            configurations=(Configuration(classification="export", properties={"A": "1", "B": "2"}),),
+        ),
+    )
+
+
+def test_duplicates_are_reported_at_any_level() -> None:
+    nested = Configuration(
+        classification="hadoop-env",
+        configurations=(Configuration(classification="export"), Configuration(classification="export")),
+    )
+    problems = configuration_problems([nested, spark_defaults({}), spark_defaults({})], "configurations")
+    assert [p.field for p in problems] == [
+        "configurations[0].configurations[1].classification",
+        "configurations[2].classification",
+    ]
+
+
+def test_cluster_props_merge_helpers_with_user_configurations() -> None:
+    props = ClusterProps(
+        applications=(Application.SPARK, Application.HIVE, Application.TRINO),
+        glue_data_catalog=True,
+        spark_dynamic_allocation=True,
+        spark_defaults={"spark.sql.shuffle.partitions": "64"},
+        configurations=(Configuration(classification="hive-site", properties={"hive.exec.parallel": "true"}),),
+    )
+    assert [(c.classification, c.properties) for c in props.effective_configurations()] == [
+        ("hive-site", {**GLUE, "hive.exec.parallel": "true"}),
+        ("spark-hive-site", GLUE),
+        ("trino-connector-hive", {"hive.metastore": "glue"}),
+        ("spark-defaults", {"spark.dynamicAllocation.enabled": "true", "spark.sql.shuffle.partitions": "64"}),
+    ]
+    assert props.problems() == []
+
+
+def test_default_props_have_no_configurations() -> None:
+    assert ClusterProps().effective_configurations() == ()
