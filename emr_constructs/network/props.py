@@ -78,6 +78,12 @@ class VpcProps:
     """Availability Zones to spread subnets over, 1-6. Default 2: a cluster lives in one AZ, a second lets
     instance fleets and Redshift fail over. In an environment-agnostic stack CDK can only use 2."""
 
+    availability_zones: tuple[str, ...] = ()
+    """Explicit AZ names (``eu-west-1a``, ...), ``max_azs`` of them. Default ``()``: CDK picks the first
+    ``max_azs`` AZs of the region, which needs a lookup for a stack with an account and region and gives only
+    2 AZs for an environment-agnostic stack; naming them needs neither, so this is how an environment gets
+    3 AZs without AWS credentials at synth time."""
+
     nat_gateways: int = 1
     """NAT gateways, 0 to ``max_azs``. Default 1 (cheap egress for package installs). 0 makes the cluster
     subnets ISOLATED and removes the public tier and internet gateway entirely; >0 makes them
@@ -124,6 +130,15 @@ class VpcProps:
             "number of Availability Zones out of range",
             f"1-{MAX_AZS}",
         )
+        if self.availability_zones:
+            _availability_zone_problems(checks, self.availability_zones)
+            checks.require(
+                len(self.availability_zones) == self.max_azs,
+                "availability_zones",
+                self.availability_zones,
+                f"{len(self.availability_zones)} AZs named but max_azs is {self.max_azs}",
+                f"exactly max_azs ({self.max_azs}) AZ names, or () to let CDK pick",
+            )
         azs_known = azs_ok and not is_token(self.max_azs)
         nat_allowed = f"0-{self.max_azs} (at most one per AZ)" if azs_known else "0 to max_azs"
         nat_ok = checks.require(

@@ -120,7 +120,9 @@ class DataPlatformVpc(Construct):
             self,
             "Resource",
             ip_addresses=ec2.IpAddresses.cidr(props.cidr),
-            max_azs=props.max_azs,
+            # CDK accepts either AZ names or a count, not both.
+            max_azs=None if props.availability_zones else props.max_azs,
+            availability_zones=list(props.availability_zones) or None,
             nat_gateways=props.nat_gateways,
             subnet_configuration=tiers,
             restrict_default_security_group=True,

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from aws_cdk import CfnParameter, Environment, Fn, Stack
+from aws_cdk.assertions import Template
 
 from emr_constructs.errors import EmrConfigError
 from emr_constructs.network import (
@@ -266,4 +267,33 @@ def test_fails_malformed_route_table_id_and_count() -> None:
         "allowed: 'rtb-' followed by 8 or 17 lowercase hex digits",
         "Test/Network: private_route_table_ids=('rtb-xyz',) is invalid: one route table per subnet: got 1 for 2 "
         "subnets; allowed: exactly 2 route table ids, or none",
+    ]
+
+
+def test_fails_named_azs_that_disagree_with_max_azs() -> None:
+    assert vpc_error(max_azs=3, nat_gateways=0, availability_zones=("eu-west-1a", "eu-west-1b")) == (
+        "Test/Network: availability_zones=('eu-west-1a', 'eu-west-1b') is invalid: 2 AZs named but max_azs is 3; "
+        "allowed: exactly max_azs (3) AZ names, or () to let CDK pick"
+    )
+
+
+def test_fails_named_az_that_is_an_az_id() -> None:
+    assert vpc_error(max_azs=1, nat_gateways=0, availability_zones=("euw1-az1",)) == (
+        "Test/Network: availability_zones[0]='euw1-az1' is invalid: not an Availability Zone name "
+        "(AZ ids such as 'use1-az1' are not accepted); allowed: a name such as 'eu-west-1a'"
+    )
+
+
+def test_named_azs_give_three_azs_without_a_lookup_in_an_agnostic_stack() -> None:
+    stack = new_stack()
+    DataPlatformVpc(
+        stack,
+        "Network",
+        props=VpcProps(max_azs=3, nat_gateways=0, availability_zones=("eu-west-1a", "eu-west-1b", "eu-west-1c")),
+    )
+    subnets = Template.from_stack(stack).find_resources("AWS::EC2::Subnet")
+    assert sorted(s["Properties"]["AvailabilityZone"] for s in subnets.values()) == [
+        "eu-west-1a",
+        "eu-west-1b",
+        "eu-west-1c",
     ]

@@ -34,6 +34,13 @@ def test_environments_differ_where_real_teams_make_them_differ() -> None:
     assert (dev.termination_protection, dev.allow_destroy) == (False, True)
     assert (staging.termination_protection, staging.allow_destroy) == (True, False)
     assert (prod.termination_protection, prod.allow_destroy) == (True, False)
+    vpcs = [s.network.vpc for s in (dev, staging, prod)]
+    assert all(v is not None for v in vpcs)
+    assert [(v.max_azs, v.nat_gateways, v.flow_log_retention_days) for v in vpcs if v] == [
+        (2, 1, 30),  # dev: cheap egress, short retention
+        (2, 0, 90),  # staging: isolated, reaches AWS through interface endpoints
+        (3, 3, 365),  # prod: three named AZs, a NAT gateway per AZ, a year of flow logs
+    ]
 
 
 def test_fails_unknown_environment_lists_known_ones() -> None:

@@ -1,0 +1,99 @@
+"""The bundled app: stacks per environment, their differences, snapshots, policy packs and stable ids."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from aws_cdk import Stack
+from aws_cdk.assertions import Template
+
+from stacks.platform_stage import PlatformStage
+from tests.support import nag_findings
+
+ENVIRONMENTS = ("dev", "staging", "prod")
+
+
+def stack_of(platform: dict[str, PlatformStage], env: str, name: str) -> Stack:
+    stage = platform[env]
+    found = [s for s in stage.stacks if s.node.id == name]
+    assert found, f"{env} has no stack {name}: {[s.node.id for s in stage.stacks]}"
+    return found[0]
+
+
+def stack_names(platform: dict[str, PlatformStage], env: str) -> list[str]:
+    return [s.node.id for s in platform[env].stacks]
+
+
+def resources_of(stack: Stack, type_: str) -> dict[str, Any]:
+    return Template.from_stack(stack).find_resources(type_)
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_each_environment_is_a_stage_with_env_prefixed_stack_names(
+    platform: dict[str, PlatformStage], env: str
+) -> None:
+    stage = platform[env]
+    assert stage.node.id == env
+    assert {s.stack_name for s in stage.stacks} == {f"{env}-{n}" for n in stack_names(platform, env)}
+    assert {"Network", "DataLake"} <= set(stack_names(platform, env))
+    # "cdk deploy 'prod/*'" selects by the artifact's hierarchical id.
+    assert all(s.artifact_id.startswith(env) for s in stage.stacks)
+
+
+def test_termination_protection_outside_dev_only(platform: dict[str, PlatformStage]) -> None:
+    assert {s.termination_protection for s in platform["dev"].stacks} == {False}
+    assert {s.termination_protection for s in platform["staging"].stacks} == {True}
+    assert {s.termination_protection for s in platform["prod"].stacks} == {True}
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_no_unacknowledged_policy_findings(platform: dict[str, PlatformStage], env: str) -> None:
+    findings = nag_findings(platform[env])
+    assert findings == [], "unacknowledged cdk-nag findings:\n" + "\n".join(findings)
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_stateful_resources_retained_outside_dev(platform: dict[str, PlatformStage], env: str) -> None:
+    lake = stack_of(platform, env, "DataLake")
+    policies = {
+        r.get("DeletionPolicy")
+        for t in ("AWS::S3::Bucket", "AWS::KMS::Key")
+        for r in resources_of(lake, t).values()
+    }
+    # dev asks for DESTROY, but without -c emr-platform:allow-destroy=true it is reverted to RETAIN.
+    assert policies == {"Retain"}
+
+
+def test_data_lake_logical_ids_are_pinned(platform: dict[str, PlatformStage]) -> None:
+    """Renaming a construct would replace the bucket or key, which loses data: these ids must never change."""
+    for env in ENVIRONMENTS:
+        lake = stack_of(platform, env, "DataLake")
+        ids = sorted(resources_of(lake, "AWS::S3::Bucket")) + sorted(resources_of(lake, "AWS::KMS::Key"))
+        assert ids == PINNED_LAKE_IDS, env
+
+
+PINNED_LAKE_IDS = [
+    "DataLakeAccessLogsBucket7B54C271",
+    "DataLakeAnalyticsBucket218960F6",
+    "DataLakeArtifactsBucket98FD8488",
+    "DataLakeCuratedBucketFF1C9EA8",
+    "DataLakeLogsBucketC579BDB7",
+    "DataLakeRawBucket881B694B",
+    "DataLakeKey6ACD72F9",
+]
+
+
+def test_data_lake_exports_have_stable_names(platform: dict[str, PlatformStage]) -> None:
+    outputs = Template.from_stack(stack_of(platform, "prod", "DataLake")).find_outputs("*")
+    assert {o["Export"]["Name"] for o in outputs.values()} >= {
+        "emr-platform-prod-ArtifactsBucketName",
+        "emr-platform-prod-LogsBucketName",
+        "emr-platform-prod-DataLakeKeyArn",
+    }
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_templates_match_snapshots(platform: dict[str, PlatformStage], env: str, template_snapshot: Any) -> None:
+    templates = {s.node.id: Template.from_stack(s).to_json() for s in platform[env].stacks}
+    assert templates == template_snapshot
