@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import Annotations, Duration, RemovalPolicy, Stack, Token
+from aws_cdk import Annotations, Duration, FeatureFlags, RemovalPolicy, Stack, Token
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
@@ -15,6 +15,10 @@ from emr_constructs.iam.acknowledgements import acknowledge, acknowledge_wildcar
 from emr_constructs.removal import safe_removal_policy
 from emr_constructs.storage.props import ACCESS_LOGS, DataLakeProps, ZoneLifecycle, key_alias_problems
 from emr_constructs.storage.zones import Zone
+
+#: Without this flag CDK grants log delivery through a bucket ACL, which cannot coexist with the
+#: BUCKET_OWNER_ENFORCED object ownership every lake bucket has (ACLs disabled).
+ACCESS_LOGS_POLICY_FLAG = "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy"
 
 # Construct ids are public API and decide the logical ids of stateful resources: never derive them.
 _BUCKET_IDS: dict[Zone, str] = {
@@ -90,6 +94,13 @@ class DataLake(Construct):
         if props.key_alias is None:
             # The derived alias carries the stack name; report it under the field that fixes it.
             checks.extend(key_alias_problems(alias))
+        checks.require(
+            FeatureFlags.of(self).is_enabled(ACCESS_LOGS_POLICY_FLAG) is True,
+            f"context[{ACCESS_LOGS_POLICY_FLAG}]",
+            self.node.try_get_context(ACCESS_LOGS_POLICY_FLAG),
+            "server access logs must be delivered through a bucket policy, because the lake's buckets disable ACLs",
+            'true (set it in cdk.json\'s "context", as new CDK apps do)',
+        )
         checks.raise_if_any(self.node.path)
         self.props = props
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from aws_cdk import Stack
+from aws_cdk import App, Stack
 
 from emr_constructs.errors import EmrConfigError
 from emr_constructs.storage import DataLake, DataLakeProps, LakeLifecycle, Zone, ZoneLifecycle
@@ -246,3 +246,13 @@ def test_fails_grant_prefix(prefix: str, rule: str, allowed: str) -> None:
         EmrConfigError, match=re.escape(f"Test/Lake: prefix={prefix!r} is invalid: {rule}; allowed: {allowed}")
     ):
         lake.grant_read(Zone.RAW, role, prefix=prefix)
+
+
+def test_fails_without_the_access_log_bucket_policy_feature_flag() -> None:
+    with pytest.raises(EmrConfigError) as raised:
+        DataLake(Stack(App(), "Test"), "Lake")
+    assert str(raised.value) == (
+        "Test/Lake: context[@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy]=None is invalid: server access logs "
+        "must be delivered through a bucket policy, because the lake's buckets disable ACLs; allowed: true (set it "
+        'in cdk.json\'s "context", as new CDK apps do)'
+    )
