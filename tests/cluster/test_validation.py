@@ -1,0 +1,861 @@
+"""Every synth-time rule of the cluster: one ``test_fails_*`` per rule, asserting the exact message.
+
+Each builds the cluster in a fresh stack (``Test/Cluster``) with stand-in references; nothing is synthesized.
+"""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from aws_cdk import CfnParameter, Token
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_secretsmanager as secretsmanager
+
+from emr_constructs.cluster import (
+    ActionOnFailure,
+    AutoScalingPolicy,
+    BootstrapAction,
+    ClusterProps,
+    ComparisonOperator,
+    Configuration,
+    EbsVolume,
+    EmrCluster,
+    EmrSecurityConfiguration,
+    InstanceFleet,
+    InstanceFleets,
+    InstanceGroup,
+    InstanceGroups,
+    InstanceTypeConfig,
+    KerberosProps,
+    ManagedScaling,
+    Market,
+    RootVolume,
+    ScalingRule,
+    ScalingStrategy,
+    ScalingUnitType,
+    SecurityConfigurationProps,
+    SparkStep,
+    TlsCertificates,
+    VolumeType,
+    get_release,
+    supported_release_labels,
+)
+from emr_constructs.cluster.applications import Application
+from emr_constructs.errors import EmrConfigError
+from emr_constructs.iam import EmrRoles
+from tests.cluster.builders import BOOTSTRAP_SCRIPT, STEP_SCRIPT, cluster_error, platform, problem
+from tests.support import new_stack
+
+HA_FLEET_RELEASES = (
+    "emr-5.36.1, emr-5.36.2, emr-6.8.1, emr-6.9.1, emr-6.10.1, emr-6.11.1; emr-6.12.0 and later 6.x, "
+    "emr-7.0.0 and later 7.x [https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-plan-ha.html]"
+)
+ROOT_IOPS_RELEASES = (
+    "emr-6.15.0 and later 6.x, emr-7.0.0 and later 7.x "
+    "[https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-custom-ami-root-volume-size.html]"
+)
+
+
+def fleet(*types: str, on_demand: int = 0, spot: int = 0, weight: int = 1, **options: Any) -> InstanceFleet:
+    configs = tuple(InstanceTypeConfig(instance_type=t, weighted_capacity=weight) for t in types or ("m6g.xlarge",))
+    return InstanceFleet(
+        instance_types=configs, target_on_demand_capacity=on_demand, target_spot_capacity=spot, **options
+    )
+
+
+def fleets(
+    primary: InstanceFleet | None = None, core: InstanceFleet | None = None, task: InstanceFleet | None = None
+) -> InstanceFleets:
+    return InstanceFleets(primary=primary or fleet(on_demand=1), core=core or fleet(on_demand=2), task=task)
+
+
+def scaling_rule(**overrides: Any) -> ScalingRule:
+    values: dict[str, Any] = {
+        "name": "ScaleOut",
+        "metric_name": "YARNMemoryAvailablePercentage",
+        "comparison_operator": ComparisonOperator.LESS_THAN,
+        "threshold": 15.0,
+        "scaling_adjustment": 1,
+    }
+    values.update(overrides)
+    return ScalingRule(**values)
+
+
+def groups_with_core_scaling(**policy: Any) -> InstanceGroups:
+    values: dict[str, Any] = {"min_capacity": 2, "max_capacity": 10, "rules": (scaling_rule(),)}
+    values.update(policy)
+    return InstanceGroups(
+        core=InstanceGroup(instance_type="m6g.xlarge", instance_count=2, auto_scaling=AutoScalingPolicy(**values))
+    )
+
+
+# --- release and applications ---------------------------------------------------------------------------
+
+
+def test_fails_release_label_format() -> None:
+    assert cluster_error(ClusterProps(release_label="7.14.0")) == problem(
+        "release_label", "7.14.0", "not an EMR release label", "emr-<major>.<minor>.<patch>, e.g. 'emr-7.14.0'"
+    )
+
+
+def test_fails_release_not_in_table() -> None:
+    assert cluster_error(ClusterProps(release_label="emr-9.0.0")) == problem(
+        "release_label",
+        "emr-9.0.0",
+        "release not in the library's release table",
+        ", ".join(supported_release_labels()),
+    )
+
+
+def test_fails_application_not_in_release() -> None:
+    release = get_release("emr-7.14.0")
+    assert release is not None
+    assert cluster_error(ClusterProps(applications=(Application.SPARK, Application.MAHOUT))) == problem(
+        "applications[1]", "Mahout", "application not in release emr-7.14.0", ", ".join(sorted(release.applications))
+    )
+
+
+def test_fails_application_twice() -> None:
+    assert cluster_error(ClusterProps(applications=(Application.SPARK, Application.SPARK))) == problem(
+        "applications[1]", "Spark", "application listed twice", "each application once"
+    )
+
+
+def test_fails_unknown_application_string() -> None:
+    assert cluster_error(ClusterProps(applications=("Sparkle",))) == problem(  # type: ignore[arg-type]
+        "applications[0]", "Sparkle", "unknown application", ", ".join(a.value for a in Application)
+    )
+
+
+# --- capacity ---------------------------------------------------------------------------------------------
+
+
+def test_fails_fleets_and_groups_together() -> None:
+    assert cluster_error(ClusterProps(instance_fleets=InstanceFleets(), instance_groups=InstanceGroups())) == problem(
+        "instance_groups",
+        "InstanceGroups(...)",
+        "a cluster uses instance fleets or instance groups for all node types, never both",
+        "set instance_fleets or instance_groups, not both",
+    )
+
+
+def test_fails_primary_fleet_of_two() -> None:
+    assert cluster_error(ClusterProps(instance_fleets=fleets(primary=fleet(on_demand=2)))) == problem(
+        "instance_fleets.primary.target_on_demand_capacity",
+        2,
+        "the primary fleet has one node, or three for high availability",
+        "1 or 3",
+    )
+
+
+def test_fails_primary_fleet_with_both_markets() -> None:
+    assert cluster_error(ClusterProps(instance_fleets=fleets(primary=fleet(on_demand=1, spot=1)))) == problem(
+        "instance_fleets.primary.target_spot_capacity",
+        1,
+        "the primary fleet takes either an on-demand or a spot target, not both",
+        "target_spot_capacity 0 when target_on_demand_capacity is set",
+    )
+
+
+def test_fails_three_spot_primaries() -> None:
+    assert cluster_error(ClusterProps(instance_fleets=fleets(primary=fleet(spot=3)))) == problem(
+        "instance_fleets.primary.target_spot_capacity",
+        3,
+        "a spot primary fleet has exactly one node; three primaries (HA) must be on-demand",
+        "1",
+    )
+
+
+def test_fails_primary_weighted_capacity() -> None:
+    assert cluster_error(ClusterProps(instance_fleets=fleets(primary=fleet(on_demand=1, weight=2)))) == problem(
+        "instance_fleets.primary.instance_types[0].weighted_capacity",
+        2,
+        "every instance type of the primary fleet has weighted capacity 1",
+        "1",
+    )
+
+
+def test_fails_ha_fleet_on_release_without_it() -> None:
+    props = ClusterProps(release_label="emr-6.10.0", instance_fleets=fleets(primary=fleet(on_demand=3)))
+    assert cluster_error(props) == problem(
+        "instance_fleets.primary.target_on_demand_capacity",
+        3,
+        "three primary nodes in an instance fleet is not supported by emr-6.10.0",
+        HA_FLEET_RELEASES,
+    )
+
+
+def test_fails_fleet_without_target() -> None:
+    assert cluster_error(ClusterProps(instance_fleets=fleets(core=fleet()))) == problem(
+        "instance_fleets.core.target_on_demand_capacity",
+        0,
+        "a fleet needs a target above 0 (on-demand, spot or both)",
+        "target_on_demand_capacity + target_spot_capacity >= 1",
+    )
+
+
+def test_fails_negative_target() -> None:
+    message = cluster_error(ClusterProps(instance_fleets=fleets(task=fleet(on_demand=2, spot=-1))))
+    assert message == problem("instance_fleets.task.target_spot_capacity", -1, "must not be negative", ">= 0")
+
+
+def test_fails_six_instance_types_without_allocation_strategy() -> None:
+    types = ("m6g.xlarge", "m6g.2xlarge", "m7g.xlarge", "m7g.2xlarge", "r6g.xlarge", "r7g.xlarge")
+    assert cluster_error(ClusterProps(instance_fleets=fleets(core=fleet(*types, on_demand=2)))) == problem(
+        "instance_fleets.core.instance_types",
+        6,
+        "wrong number of instance types in a fleet",
+        "1-5, or 1-30 with an allocation strategy (spot capacity or on_demand_allocation_strategy)",
+    )
+
+
+def test_thirty_instance_types_with_allocation_strategy_pass() -> None:
+    types = tuple(f"m6g.{n}xlarge" for n in range(2, 32))
+    assert ClusterProps(instance_fleets=fleets(task=fleet(*types, spot=4))).problems() == []
+
+
+def test_fails_thirty_one_instance_types() -> None:
+    types = tuple(f"m6g.{n}xlarge" for n in range(2, 33))
+    assert cluster_error(ClusterProps(instance_fleets=fleets(task=fleet(*types, spot=4)))) == problem(
+        "instance_fleets.task.instance_types",
+        31,
+        "wrong number of instance types in a fleet",
+        "1-5, or 1-30 with an allocation strategy (spot capacity or on_demand_allocation_strategy)",
+    )
+
+
+def test_fails_spot_timeout_out_of_range() -> None:
+    task = fleet(spot=2, spot_timeout_minutes=2)
+    assert cluster_error(ClusterProps(instance_fleets=fleets(task=task))) == problem(
+        "instance_fleets.task.spot_timeout_minutes", 2, "spot provisioning timeout out of range", "5-1440 minutes"
+    )
+
+
+def test_fails_unknown_spot_allocation_strategy() -> None:
+    task = fleet(spot=2, spot_allocation_strategy="cheapest")
+    message = cluster_error(ClusterProps(instance_fleets=fleets(task=task)))
+    assert message == problem(
+        "instance_fleets.task.spot_allocation_strategy",
+        "cheapest",
+        "unknown SpotAllocationStrategy",
+        "price-capacity-optimized, capacity-optimized, capacity-optimized-prioritized, lowest-price, diversified",
+    )
+
+
+def test_fails_unknown_spot_timeout_action() -> None:
+    task = fleet(spot=2, spot_timeout_action="WAIT")
+    assert cluster_error(ClusterProps(instance_fleets=fleets(task=task))) == problem(
+        "instance_fleets.task.spot_timeout_action",
+        "WAIT",
+        "unknown SpotTimeoutAction",
+        "SWITCH_TO_ON_DEMAND, TERMINATE_CLUSTER",
+    )
+
+
+def test_fails_bid_percentage_out_of_range() -> None:
+    task = InstanceFleet(
+        instance_types=(InstanceTypeConfig(instance_type="m6g.xlarge", bid_price_percentage=1001),),
+        target_spot_capacity=1,
+    )
+    assert cluster_error(ClusterProps(instance_fleets=fleets(task=task))) == problem(
+        "instance_fleets.task.instance_types[0].bid_price_percentage",
+        1001,
+        "spot bid as a percentage of the on-demand price out of range",
+        "0-1000",
+    )
+
+
+def test_fails_weighted_capacity_below_one() -> None:
+    assert cluster_error(ClusterProps(instance_fleets=fleets(core=fleet(on_demand=2, weight=0)))) == problem(
+        "instance_fleets.core.instance_types[0].weighted_capacity", 0, "must be positive", ">= 1"
+    )
+
+
+def test_fails_instance_type_name() -> None:
+    assert cluster_error(ClusterProps(instance_fleets=fleets(core=fleet("m6g-xlarge", on_demand=2)))) == problem(
+        "instance_fleets.core.instance_types[0].instance_type",
+        "m6g-xlarge",
+        "not an EC2 instance type name",
+        "e.g. 'm7g.xlarge'",
+    )
+
+
+def test_fails_graviton_family_older_than_release() -> None:
+    props = ClusterProps(release_label="emr-6.5.0", instance_fleets=fleets(core=fleet("m7g.xlarge", on_demand=2)))
+    assert cluster_error(props) == problem(
+        "instance_fleets.core.instance_types[0].instance_type",
+        "m7g.xlarge",
+        "instance family m7g is not supported by emr-6.5.0",
+        "emr-5.36.1 and later 5.x, emr-6.10.0 and later 6.x, emr-7.0.0 and later 7.x "
+        "[https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-supported-instance-types.html], "
+        "or another instance type",
+    )
+
+
+def test_fails_primary_group_of_two() -> None:
+    groups = InstanceGroups(primary=InstanceGroup(instance_type="m6g.xlarge", instance_count=2))
+    assert cluster_error(ClusterProps(instance_groups=groups)) == problem(
+        "instance_groups.primary.instance_count",
+        2,
+        "the primary group has one instance, or three for high availability",
+        "1 or 3",
+    )
+
+
+def test_fails_core_group_empty() -> None:
+    groups = InstanceGroups(core=InstanceGroup(instance_type="m6g.xlarge", instance_count=0))
+    assert cluster_error(ClusterProps(instance_groups=groups)) == problem(
+        "instance_groups.core.instance_count", 0, "too few core nodes", ">= 1"
+    )
+
+
+def test_fails_bid_price_on_demand() -> None:
+    groups = InstanceGroups(task=(InstanceGroup(instance_type="m6g.xlarge", bid_price="0.10"),))
+    assert cluster_error(ClusterProps(instance_groups=groups)) == problem(
+        "instance_groups.task[0].bid_price",
+        "0.10",
+        "a bid price only applies to the spot market",
+        "null, or market SPOT",
+    )
+
+
+def test_fails_bid_price_not_a_price() -> None:
+    groups = InstanceGroups(task=(InstanceGroup(instance_type="m6g.xlarge", market=Market.SPOT, bid_price="$1"),))
+    assert cluster_error(ClusterProps(instance_groups=groups)) == problem(
+        "instance_groups.task[0].bid_price", "$1", "not a price in USD", "a decimal number such as '0.10'"
+    )
+
+
+def test_fails_spread_placement_without_three_primaries() -> None:
+    assert cluster_error(ClusterProps(spread_primary_nodes=True)) == problem(
+        "spread_primary_nodes",
+        True,
+        "the SPREAD placement group applies to the primary nodes of a cluster with three primaries only",
+        "false, or three primary nodes",
+    )
+
+
+# --- EBS -----------------------------------------------------------------------------------------------------
+
+
+def core_with_volumes(*volumes: EbsVolume) -> ClusterProps:
+    core = InstanceFleet(
+        instance_types=(InstanceTypeConfig(instance_type="m6g.xlarge", ebs_volumes=volumes),),
+        target_on_demand_capacity=2,
+    )
+    return ClusterProps(instance_fleets=fleets(core=core))
+
+
+def test_fails_too_many_ebs_volumes() -> None:
+    props = core_with_volumes(EbsVolume(volumes_per_instance=20), EbsVolume(volumes_per_instance=6))
+    assert cluster_error(props) == problem(
+        "instance_fleets.core.instance_types[0].ebs_volumes",
+        26,
+        "too many EBS volumes per instance",
+        "at most 25 (sum of volumes_per_instance)",
+    )
+
+
+def test_fails_ebs_throughput_on_gp2() -> None:
+    props = core_with_volumes(EbsVolume(volume_type=VolumeType.GP2, throughput_mibps=250))
+    assert cluster_error(props) == problem(
+        "instance_fleets.core.instance_types[0].ebs_volumes[0].throughput_mibps",
+        250,
+        "throughput is set for gp3 volumes only, 125-1000 MiB/s",
+        "null, or 125-1000 with volume_type gp3",
+    )
+
+
+def test_fails_ebs_iops_on_st1() -> None:
+    props = core_with_volumes(EbsVolume(volume_type=VolumeType.ST1, size_gib=500, iops=3000))
+    assert cluster_error(props) == problem(
+        "instance_fleets.core.instance_types[0].ebs_volumes[0].iops",
+        3000,
+        "provisioned IOPS only apply to gp3 and io1 volumes, not st1",
+        "null, or volume_type gp3/io1",
+    )
+
+
+def test_fails_io1_without_iops() -> None:
+    props = core_with_volumes(EbsVolume(volume_type=VolumeType.IO1))
+    assert cluster_error(props) == problem(
+        "instance_fleets.core.instance_types[0].ebs_volumes[0].iops",
+        None,
+        "io1 volumes need provisioned IOPS",
+        "an IOPS number for io1",
+    )
+
+
+def test_fails_ebs_size() -> None:
+    assert cluster_error(core_with_volumes(EbsVolume(size_gib=0))) == problem(
+        "instance_fleets.core.instance_types[0].ebs_volumes[0].size_gib", 0, "EBS volume size out of range", "1-16384"
+    )
+
+
+def test_fails_unknown_volume_type() -> None:
+    assert cluster_error(core_with_volumes(EbsVolume(volume_type="gp4"))) == problem(  # type: ignore[arg-type]
+        "instance_fleets.core.instance_types[0].ebs_volumes[0].volume_type",
+        "gp4",
+        "unknown VolumeType",
+        "gp3, gp2, io1, st1, sc1, standard",
+    )
+
+
+# --- scaling -------------------------------------------------------------------------------------------------
+
+
+def test_fails_managed_scaling_minimum_above_maximum() -> None:
+    assert cluster_error(ClusterProps(managed_scaling=ManagedScaling(minimum=5, maximum=2))) == problem(
+        "managed_scaling.maximum", 2, "the maximum is below the minimum", ">= minimum (5)"
+    )
+
+
+def test_fails_managed_scaling_minimum_zero() -> None:
+    assert cluster_error(ClusterProps(managed_scaling=ManagedScaling(minimum=0, maximum=2))) == problem(
+        "managed_scaling.minimum", 0, "managed scaling needs a positive minimum", ">= 1"
+    )
+
+
+def test_fails_managed_scaling_partial_limits_above_maximum() -> None:
+    scaling = ManagedScaling(minimum=2, maximum=10, maximum_on_demand=11, maximum_core=12)
+    assert cluster_error(ClusterProps(managed_scaling=scaling)) == "\n".join(
+        [
+            problem("managed_scaling.maximum_on_demand", 11, "a partial limit exceeds the maximum", "0-10"),
+            problem("managed_scaling.maximum_core", 12, "a partial limit exceeds the maximum", "0-10"),
+        ]
+    )
+
+
+def test_fails_managed_scaling_unit_for_fleets() -> None:
+    scaling = ManagedScaling(minimum=2, maximum=10, unit_type=ScalingUnitType.VCPU)
+    assert cluster_error(ClusterProps(managed_scaling=scaling)) == problem(
+        "managed_scaling.unit_type", "VCPU", "unit type does not fit instance fleets", "InstanceFleetUnits"
+    )
+
+
+def test_fails_managed_scaling_unit_for_groups() -> None:
+    scaling = ManagedScaling(minimum=2, maximum=10, unit_type=ScalingUnitType.INSTANCE_FLEET_UNITS)
+    props = ClusterProps(instance_groups=InstanceGroups(), managed_scaling=scaling)
+    assert cluster_error(props) == problem(
+        "managed_scaling.unit_type", "InstanceFleetUnits", "unit type does not fit instance groups", "Instances, VCPU"
+    )
+
+
+def test_fails_utilization_performance_index_value() -> None:
+    scaling = ManagedScaling(
+        minimum=2, maximum=10, scaling_strategy=ScalingStrategy.ADVANCED, utilization_performance_index=60
+    )
+    assert cluster_error(ClusterProps(managed_scaling=scaling)) == problem(
+        "managed_scaling.utilization_performance_index",
+        60,
+        "not a utilization performance index EMR accepts",
+        "1, 25, 50, 75, 100",
+    )
+
+
+def test_fails_utilization_performance_index_without_advanced_strategy() -> None:
+    scaling = ManagedScaling(minimum=2, maximum=10, utilization_performance_index=75)
+    assert cluster_error(ClusterProps(managed_scaling=scaling)) == problem(
+        "managed_scaling.utilization_performance_index",
+        75,
+        "a utilization performance index needs the ADVANCED scaling strategy",
+        "null, or scaling_strategy ADVANCED",
+    )
+
+
+def test_fails_managed_scaling_with_custom_autoscaling() -> None:
+    props = ClusterProps(
+        instance_groups=groups_with_core_scaling(), managed_scaling=ManagedScaling(minimum=2, maximum=4)
+    )
+    assert cluster_error(props) == problem(
+        "managed_scaling",
+        "ManagedScaling(...)",
+        "managed scaling cannot be combined with custom automatic-scaling policies on instance groups",
+        "managed_scaling or the groups' auto_scaling, not both",
+    )
+
+
+def test_fails_autoscaling_on_primary_group() -> None:
+    policy = AutoScalingPolicy(min_capacity=1, max_capacity=1, rules=(scaling_rule(),))
+    groups = InstanceGroups(primary=InstanceGroup(instance_type="m6g.xlarge", auto_scaling=policy))
+    assert cluster_error(ClusterProps(instance_groups=groups)) == problem(
+        "instance_groups.primary.auto_scaling",
+        "AutoScalingPolicy(...)",
+        "the primary group cannot scale",
+        "null; scaling policies go on core and task groups",
+    )
+
+
+def test_fails_autoscaling_period_not_five_minutes() -> None:
+    props = ClusterProps(instance_groups=groups_with_core_scaling(rules=(scaling_rule(period_seconds=120),)))
+    assert cluster_error(props) == problem(
+        "instance_groups.core.auto_scaling.rules[0].period_seconds",
+        120,
+        "custom autoscaling evaluates metrics in five-minute periods",
+        "a positive multiple of 300",
+    )
+
+
+def test_fails_autoscaling_bounds_and_rules() -> None:
+    props = ClusterProps(instance_groups=groups_with_core_scaling(min_capacity=5, max_capacity=2, rules=()))
+    assert cluster_error(props) == "\n".join(
+        [
+            problem(
+                "instance_groups.core.auto_scaling.max_capacity",
+                2,
+                "the maximum is below the minimum",
+                ">= min_capacity (5)",
+            ),
+            problem("instance_groups.core.auto_scaling.rules", 0, "a policy needs rules", "at least one rule"),
+        ]
+    )
+
+
+def test_fails_autoscaling_rule_names_repeat() -> None:
+    props = ClusterProps(instance_groups=groups_with_core_scaling(rules=(scaling_rule(), scaling_rule())))
+    assert cluster_error(props) == problem(
+        "instance_groups.core.auto_scaling.rules[1].name", "ScaleOut", "rule names repeat", "unique names"
+    )
+
+
+def test_fails_custom_autoscaling_without_autoscaling_role() -> None:
+    stack = new_stack()
+    refs = platform(stack)
+    roles = EmrRoles(stack, "Roles")
+    with pytest.raises(EmrConfigError) as raised:
+        EmrCluster(
+            stack,
+            "Cluster",
+            props=ClusterProps(instance_groups=groups_with_core_scaling()),
+            roles=roles,
+            **refs.cluster_args(),
+        )
+    assert str(raised.value) == problem(
+        "roles.autoscaling_role",
+        None,
+        "custom automatic-scaling policies need the autoscaling role",
+        "EmrRoles(props=EmrRolesProps(create_autoscaling_role=True)) or autoscaling_role=...",
+    )
+
+
+# --- lifecycle ---------------------------------------------------------------------------------------------
+
+
+def test_fails_auto_termination_out_of_range() -> None:
+    assert cluster_error(ClusterProps(auto_termination_idle_seconds=30)) == problem(
+        "auto_termination_idle_seconds",
+        30,
+        "auto-termination idle timeout out of range",
+        "60-604800 seconds (1 minute to 7 days)",
+    )
+
+
+def test_fails_step_concurrency_out_of_range() -> None:
+    assert cluster_error(ClusterProps(step_concurrency_level=257)) == problem(
+        "step_concurrency_level", 257, "step concurrency out of range", "1-256"
+    )
+
+
+def test_fails_step_action_with_concurrent_steps() -> None:
+    step = SparkStep(name="job", script=STEP_SCRIPT, action_on_failure=ActionOnFailure.TERMINATE_CLUSTER)
+    assert cluster_error(ClusterProps(step_concurrency_level=4, steps=(step,))) == problem(
+        "steps[0].action_on_failure",
+        "TERMINATE_CLUSTER",
+        "with step concurrency above 1, EMR only accepts steps that CONTINUE on failure",
+        "CONTINUE, or step_concurrency_level 1",
+    )
+
+
+def test_fails_unknown_action_on_failure() -> None:
+    step = SparkStep(name="job", script=STEP_SCRIPT, action_on_failure="TERMINATE_JOB_FLOW")  # type: ignore[arg-type]
+    assert cluster_error(ClusterProps(steps=(step,))) == problem(
+        "steps[0].action_on_failure",
+        "TERMINATE_JOB_FLOW",
+        "unknown ActionOnFailure",
+        "CONTINUE, CANCEL_AND_WAIT, TERMINATE_CLUSTER",
+    )
+
+
+def test_fails_too_many_bootstrap_actions() -> None:
+    actions = tuple(BootstrapAction(name=f"b{i}", script=BOOTSTRAP_SCRIPT) for i in range(17))
+    assert cluster_error(ClusterProps(bootstrap_actions=actions)) == problem(
+        "bootstrap_actions", 17, "too many bootstrap actions", "at most 16"
+    )
+
+
+def test_fails_missing_local_script() -> None:
+    props = ClusterProps(bootstrap_actions=(BootstrapAction(name="b", script="no/such/file.sh"),))
+    assert cluster_error(props) == problem(
+        "bootstrap_actions[0].script",
+        "no/such/file.sh",
+        "local file not found",
+        "a path relative to the directory cdk runs in",
+    )
+
+
+# --- root volume ---------------------------------------------------------------------------------------------
+
+
+def test_fails_root_volume_size() -> None:
+    assert cluster_error(ClusterProps(root_volume=RootVolume(size_gib=200))) == problem(
+        "root_volume.size_gib", 200, "root volume size out of range", "15-100 GiB"
+    )
+
+
+def test_fails_root_volume_iops_range_and_ratio() -> None:
+    assert cluster_error(ClusterProps(root_volume=RootVolume(iops=20000))) == "\n".join(
+        [
+            problem("root_volume.iops", 20000, "root volume IOPS out of range", "3000-16000"),
+            problem(
+                "root_volume.iops",
+                20000,
+                "root volume IOPS above 500 per GiB of a 15 GiB volume",
+                "<= 7500, or a larger size_gib",
+            ),
+        ]
+    )
+
+
+def test_fails_root_volume_throughput_ratio() -> None:
+    assert cluster_error(ClusterProps(root_volume=RootVolume(throughput_mibps=1000))) == problem(
+        "root_volume.throughput_mibps",
+        1000,
+        "root volume throughput above 0.25 MiB/s per IOPS (3000 IOPS)",
+        "<= 750, or more iops",
+    )
+
+
+def test_fails_root_volume_iops_before_6_15() -> None:
+    props = ClusterProps(release_label="emr-6.12.0", root_volume=RootVolume(iops=4000))
+    assert cluster_error(props) == problem(
+        "root_volume.iops", 4000, "root volume IOPS is not supported by emr-6.12.0", ROOT_IOPS_RELEASES
+    )
+
+
+# --- configurations, misc --------------------------------------------------------------------------------
+
+
+def test_fails_duplicate_classification() -> None:
+    props = ClusterProps(
+        configurations=(Configuration(classification="spark-defaults"), Configuration(classification="spark-defaults"))
+    )
+    assert cluster_error(props) == problem(
+        "configurations[1].classification",
+        "spark-defaults",
+        "classification appears twice at the same level; EMR rejects duplicate classifications",
+        "each classification once: put all its properties in one entry",
+    )
+
+
+def test_fails_custom_ami_id() -> None:
+    assert cluster_error(ClusterProps(custom_ami_id="ami-XYZ")) == problem(
+        "custom_ami_id", "ami-XYZ", "not an AMI id", "e.g. 'ami-0abc1234def567890'"
+    )
+
+
+def test_fails_log_prefix() -> None:
+    assert cluster_error(ClusterProps(log_prefix="/logs")) == problem(
+        "log_prefix", "/logs", "not an S3 key prefix", "a relative prefix ending with '/', e.g. 'emr-logs/analytics/'"
+    )
+
+
+def test_fails_reserved_tag() -> None:
+    assert cluster_error(ClusterProps(tags={"aws:owner": "x"})) == problem(
+        "tags.aws:owner",
+        "x",
+        "not a valid tag",
+        "key 1-128 characters not starting with 'aws:', value at most 256 characters",
+    )
+
+
+def test_fails_name_too_long() -> None:
+    name = "n" * 257
+    assert cluster_error(ClusterProps(name=name)) == problem(
+        "name", name, "cluster name length out of range", "1-256 characters"
+    )
+
+
+# --- security configuration --------------------------------------------------------------------------------
+
+
+def test_fails_ebs_encryption_without_local_disk_encryption() -> None:
+    props = ClusterProps(security=SecurityConfigurationProps(local_disk_encryption=False))
+    assert cluster_error(props) == problem(
+        "security.ebs_encryption",
+        True,
+        "EBS encryption is part of local-disk encryption",
+        "false, or local_disk_encryption true",
+    )
+
+
+def test_fails_imds_hop_limit() -> None:
+    assert cluster_error(ClusterProps(security=SecurityConfigurationProps(imds_hop_limit=0))) == problem(
+        "security.imds_hop_limit", 0, "IMDSv2 hop limit out of range", "1-64"
+    )
+
+
+def test_fails_certificates_key_not_a_zip() -> None:
+    props = ClusterProps(security=SecurityConfigurationProps(tls_certificates_key="/certs.tar"))
+    assert cluster_error(props) == problem(
+        "security.tls_certificates_key",
+        "/certs.tar",
+        "not an S3 object key of a zip file",
+        "e.g. 'emr/tls/certificates.zip' (no leading '/')",
+    )
+
+
+def test_fails_in_transit_encryption_without_certificates() -> None:
+    assert cluster_error(ClusterProps(), artifacts_bucket=None) == problem(
+        "tls_certificates",
+        None,
+        "in-transit encryption needs the S3 location of the PEM certificate zip",
+        "tls_certificates=TlsCertificates.from_bucket(...), or an artifacts_bucket holding "
+        "emr/tls/certificates.zip, or props.security.in_transit_encryption=false",
+    )
+
+
+def test_fails_certificates_with_a_shared_security_configuration() -> None:
+    stack = new_stack()
+    refs = platform(stack)
+    certificates = TlsCertificates.from_bucket(refs.artifacts, "certs.zip")
+    shared = EmrSecurityConfiguration(stack, "Shared", encryption_key=refs.key, tls_certificates=certificates)
+    with pytest.raises(EmrConfigError) as raised:
+        EmrCluster(
+            stack,
+            "Cluster",
+            security_configuration=shared,
+            tls_certificates=certificates,
+            **refs.cluster_args(),
+        )
+    assert str(raised.value) == problem(
+        "tls_certificates",
+        "TlsCertificates(...)",
+        "the certificates belong to the security configuration passed in",
+        "tls_certificates or security_configuration, not both",
+    )
+
+
+def test_fails_security_configuration_alone_without_certificates() -> None:
+    stack = new_stack()
+    refs = platform(stack)
+    with pytest.raises(EmrConfigError) as raised:
+        EmrSecurityConfiguration(stack, "Security", encryption_key=refs.key)
+    assert str(raised.value) == (
+        "Test/Security: tls_certificates=None is invalid: in-transit encryption needs the S3 location of a PEM "
+        "certificate zip; allowed: tls_certificates=TlsCertificates.from_bucket(bucket, key), or "
+        "props.in_transit_encryption=False"
+    )
+
+
+def test_fails_kerberos_without_password_secret() -> None:
+    props = ClusterProps(security=SecurityConfigurationProps(kerberos=KerberosProps(realm="EC2.INTERNAL")))
+    assert cluster_error(props) == problem(
+        "kdc_admin_password",
+        None,
+        "Kerberos needs the KDC admin password, from Secrets Manager",
+        "kdc_admin_password=<secretsmanager.ISecret>",
+    )
+
+
+def test_fails_password_secret_without_kerberos() -> None:
+    stack = new_stack()
+    refs = platform(stack)
+    secret = secretsmanager.Secret.from_secret_name_v2(stack, "Kdc", "kdc-admin")
+    with pytest.raises(EmrConfigError) as raised:
+        EmrCluster(stack, "Cluster", kdc_admin_password=secret, **refs.cluster_args())
+    assert str(raised.value) == problem(
+        "kdc_admin_password",
+        "ISecret",
+        "Kerberos attributes need a security configuration with Kerberos enabled",
+        "security.kerberos=KerberosProps(realm=...), or no kdc_admin_password",
+    )
+
+
+def test_fails_kerberos_realm() -> None:
+    props = ClusterProps(security=SecurityConfigurationProps(kerberos=KerberosProps(realm="", ticket_lifetime_hours=0)))
+    assert cluster_error(props) == "\n".join(
+        [
+            problem(
+                "security.kerberos.realm",
+                "",
+                "a Kerberos realm is required, at most 256 characters, without surrounding spaces",
+                "e.g. 'EC2.INTERNAL'",
+            ),
+            problem("security.kerberos.ticket_lifetime_hours", 0, "ticket lifetime must be positive", ">= 1"),
+            problem(
+                "kdc_admin_password",
+                None,
+                "Kerberos needs the KDC admin password, from Secrets Manager",
+                "kdc_admin_password=<secretsmanager.ISecret>",
+            ),
+        ]
+    )
+
+
+# --- references ------------------------------------------------------------------------------------------------
+
+
+def test_fails_too_many_additional_security_groups() -> None:
+    stack = new_stack()
+    refs = platform(stack)
+    extra = [ec2.SecurityGroup.from_security_group_id(stack, f"Extra{i}", f"sg-0{i:016x}") for i in range(5)]
+    with pytest.raises(EmrConfigError) as raised:
+        EmrCluster(stack, "Cluster", additional_core_security_groups=extra, **refs.cluster_args())
+    assert str(raised.value) == problem(
+        "additional_core_security_groups", 5, "too many additional security groups", "at most 4"
+    )
+
+
+def test_fails_network_without_subnets() -> None:
+    stack = new_stack()
+    refs = platform(stack)
+    empty = SimpleNamespace(vpc=refs.network.vpc, cluster_subnets=[])
+    with pytest.raises(EmrConfigError) as raised:
+        EmrCluster(stack, "Cluster", **{**refs.cluster_args(), "network": empty})
+    assert str(raised.value) == problem(
+        "network.cluster_subnets", 0, "the cluster needs a subnet", "at least one private subnet"
+    )
+
+
+# --- collection and tokens ------------------------------------------------------------------------------------
+
+
+def test_all_problems_are_reported_together() -> None:
+    props = ClusterProps(
+        release_label="emr-6.9.0",
+        instance_fleets=fleets(primary=fleet(on_demand=3)),
+        auto_termination_idle_seconds=10,
+        step_concurrency_level=0,
+    )
+    lines = cluster_error(props, artifacts_bucket=None).splitlines()
+    assert [line.split("=")[0] for line in lines] == [
+        "Test/Cluster: instance_fleets.primary.target_on_demand_capacity",
+        "Test/Cluster: auto_termination_idle_seconds",
+        "Test/Cluster: step_concurrency_level",
+        "Test/Cluster: tls_certificates",
+    ]
+
+
+def test_unresolved_tokens_are_skipped() -> None:
+    stack = new_stack()
+    refs = platform(stack)
+    idle = CfnParameter(stack, "Idle", type="Number").value_as_number
+    level = Token.as_number(CfnParameter(stack, "Level", type="Number").value_as_number)
+    props = ClusterProps(auto_termination_idle_seconds=idle, step_concurrency_level=level)  # type: ignore[arg-type]
+    EmrCluster(stack, "Cluster", props=props, **refs.cluster_args())
+
+
+def test_settings_loader_gets_the_same_problems_without_a_construct() -> None:
+    props = ClusterProps(auto_termination_idle_seconds=10)
+    assert [(p.field, p.value) for p in props.problems()] == [("auto_termination_idle_seconds", 10)]
+
+
+def test_message_format_escapes_cleanly_in_pytest_raises() -> None:
+    stack = new_stack()
+    refs = platform(stack)
+    expected = problem("step_concurrency_level", 0, "step concurrency out of range", "1-256")
+    with pytest.raises(EmrConfigError, match=re.escape(expected)):
+        EmrCluster(stack, "Cluster", props=ClusterProps(step_concurrency_level=0), **refs.cluster_args())
