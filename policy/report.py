@@ -1,0 +1,173 @@
+"""``policy-report.md``: what a reviewer reads in the pull request (job summary or comment).
+
+Short first: the verdict, a table per environment and stack, the blocking findings. The long
+lists (counts per rule, acknowledgements, skips, warnings, template changes) sit in
+``<details>`` blocks. Acknowledgements and skips that are the same in every environment are
+listed once, with the environments they apply to.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from policy.acknowledgements import CDK_TEMPLATE_VALIDATION
+from policy.assembly import StackTemplate
+from policy.findings import Acknowledgement, Finding, Skip, Tool
+from policy.snapshots import StackChanges
+
+MAX_LINES = 60
+
+
+@dataclass
+class GateResult:
+    stacks: list[StackTemplate]
+    findings: list[Finding] = field(default_factory=list)
+    acknowledgements: list[Acknowledgement] = field(default_factory=list)
+    skips: list[Skip] = field(default_factory=list)
+    snapshot_changes: list[StackChanges] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def blocking(self) -> list[Finding]:
+        return [f for f in self.findings if f.blocking]
+
+    @property
+    def passed(self) -> bool:
+        return not self.blocking
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ").strip()
+
+
+def _capped(lines: Sequence[str]) -> list[str]:
+    if len(lines) <= MAX_LINES:
+        return list(lines)
+    return [*lines[:MAX_LINES], f"| … {len(lines) - MAX_LINES} more | | | |"]
+
+
+def _generic(path: str, environment: str) -> str:
+    """``dev/Data/B`` -> ``*/Data/B`` so the same acknowledgement in every environment is listed once."""
+    if environment and (path == environment or path.startswith(environment + "/")):
+        return "*" + path[len(environment) :]
+    return path
+
+
+def _environments(environments: Iterable[str]) -> str:
+    return ", ".join(sorted(set(environments)))
+
+
+def _environment_of(stacks: Iterable[StackTemplate]) -> dict[str, str]:
+    return {stack.path: stack.environment for stack in stacks}
+
+
+def render(result: GateResult) -> str:
+    env_of = _environment_of(result.stacks)
+    lines = [
+        f"# Policy gate: {'PASSED' if result.passed else 'FAILED'}",
+        "",
+        f"{len(result.blocking)} blocking finding(s), {len(result.acknowledgements)} acknowledgement(s), "
+        f"{len(result.skips)} checkov skip(s) over {len([s for s in result.stacks if not s.nested])} stack(s).",
+        *(f"> {note}" for note in result.notes),
+        "",
+        *_stack_table(result),
+    ]
+    if result.blocking:
+        lines += ["", "## Blocking", ""]
+        lines += _capped([f"- {_cell(f.line())}" for f in result.blocking])
+    lines += _counts(result)
+    lines += _acknowledgements(result.acknowledgements, env_of)
+    lines += _skips(result.skips, env_of)
+    warnings = [f for f in result.findings if not f.blocking]
+    if warnings:
+        lines += _details(f"Warnings ({len(warnings)})", _capped([f"- {_cell(f.line())}" for f in warnings]))
+    lines += _changes(result.snapshot_changes)
+    return "\n".join(lines) + "\n"
+
+
+def _stack_table(result: GateResult) -> list[str]:
+    rows = [
+        "| environment | stack | cdk-nag open | acknowledged | cfn-lint errors/warnings | checkov failed/skipped "
+        "| template vs snapshot |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    changes = {c.stack: c.status for c in result.snapshot_changes}
+    for stack in result.stacks:
+        if stack.nested:
+            continue
+        mine = [f for f in result.findings if f.stack == stack.path]
+        nag = sum(1 for f in mine if f.tool in (Tool.NAG, Tool.CDK) and f.blocking)
+        lint_errors = sum(1 for f in mine if f.tool is Tool.CFN_LINT and f.blocking)
+        lint_warnings = sum(1 for f in mine if f.tool is Tool.CFN_LINT and not f.blocking)
+        checkov = sum(1 for f in mine if f.tool is Tool.CHECKOV)
+        skipped = sum(1 for s in result.skips if s.stack == stack.path)
+        acknowledged = sum(1 for a in result.acknowledgements if a.stack == stack.path)
+        rows.append(
+            f"| {stack.environment or '(app)'} | `{stack.path}` | {nag} | {acknowledged} "
+            f"| {lint_errors}/{lint_warnings} | {checkov}/{skipped} | {changes.get(stack.path, 'not compared')} |"
+        )
+    return rows
+
+
+def _counts(result: GateResult) -> list[str]:
+    counts: Counter[tuple[str, str]] = Counter((str(f.tool), f.rule) for f in result.findings if f.blocking)
+    handled: Counter[tuple[str, str]] = Counter(
+        (str(Tool.CDK if a.rule.startswith(CDK_TEMPLATE_VALIDATION) else Tool.NAG), a.rule)
+        for a in result.acknowledgements
+    )
+    handled.update((str(Tool.CHECKOV), s.check) for s in result.skips)
+    keys = sorted(counts.keys() | handled.keys())
+    if not keys:
+        return []
+    rows = ["| tool | rule | open | acknowledged or skipped |", "|---|---|---|---|"]
+    rows += [f"| {tool} | {_cell(rule)} | {counts[(tool, rule)]} | {handled[(tool, rule)]} |" for tool, rule in keys]
+    return _details(f"Counts per tool and rule ({len(keys)} rules)", _capped(rows))
+
+
+def _acknowledgements(acknowledgements: Sequence[Acknowledgement], env_of: dict[str, str]) -> list[str]:
+    if not acknowledgements:
+        return []
+    grouped: dict[tuple[str, str, str, bool], list[str]] = defaultdict(list)
+    for ack in acknowledgements:
+        environment = env_of.get(ack.stack, "")
+        grouped[(ack.rule, _generic(ack.at, environment), ack.reason, ack.blanket)].append(environment or "(app)")
+    rows = ["| rule | acknowledged on | reason | environments |", "|---|---|---|---|"]
+    for (rule, at, reason, blanket), environments in sorted(grouped.items()):
+        flag = " **(blanket)**" if blanket else ""
+        rows.append(f"| {_cell(rule)} | `{_cell(at)}`{flag} | {_cell(reason)} | {_environments(environments)} |")
+    return _details(f"Acknowledgements ({len(acknowledgements)})", _capped(rows))
+
+
+def _skips(skips: Sequence[Skip], env_of: dict[str, str]) -> list[str]:
+    if not skips:
+        return []
+    grouped: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
+    for skip in skips:
+        environment = env_of.get(skip.stack, "")
+        key = (skip.check, _generic(skip.resource, environment), skip.reason, skip.source)
+        grouped[key].append(environment or "(app)")
+    rows = ["| check | resource | reason | recorded in | environments |", "|---|---|---|---|---|"]
+    for (check, resource, reason, source), environments in sorted(grouped.items()):
+        rows.append(f"| {check} | `{_cell(resource)}` | {_cell(reason)} | {source} | {_environments(environments)} |")
+    return _details(f"checkov skips ({len(skips)})", _capped(rows))
+
+
+def _changes(stack_changes: Sequence[StackChanges]) -> list[str]:
+    if not stack_changes:
+        return []
+    lines: list[str] = []
+    for stack in stack_changes:
+        lines.append(f"- `{stack.stack}`: {stack.status}")
+        lines += [f"  - `{_cell(change.describe())}`" for change in stack.changes[:20]]
+        if len(stack.changes) > 20:
+            lines.append(f"  - … {len(stack.changes) - 20} more")
+        if stack.other_sections:
+            lines.append(f"  - other sections changed: {', '.join(stack.other_sections)}")
+    changed = sum(1 for s in stack_changes if s.changes or s.other_sections)
+    return _details(f"Template changes against snapshots ({changed} stack(s) changed)", lines)
+
+
+def _details(summary: str, body: Sequence[str]) -> list[str]:
+    return ["", f"<details><summary>{summary}</summary>", "", *body, "", "</details>"]
