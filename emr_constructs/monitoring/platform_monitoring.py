@@ -104,6 +104,14 @@ class PlatformMonitoring(Construct):
         checks.extend(props.problems())
         _unique_ids(checks, "clusters", clusters)
         _unique_ids(checks, "warehouses", warehouses)
+        for index, warehouse in enumerate(warehouses):
+            checks.require(
+                warehouse.kind in set(WarehouseKind),
+                f"warehouses[{index}].kind",
+                str(warehouse.kind),
+                "unknown warehouse kind",
+                ", ".join(kind.value for kind in WarehouseKind),
+            )
         checks.raise_if_any(self.node.path)
 
         self.props = props
@@ -240,7 +248,8 @@ class PlatformMonitoring(Construct):
 
     def notify(self, alarm: cloudwatch.Alarm) -> None:
         """Send ``alarm`` (e.g. one another construct created) to the topic, and its recovery when
-        ``notify_on_ok`` is set. It must be an alarm of this account: the topic accepts no other."""
+        ``notify_on_ok`` is set. It must be an alarm of this account: the topic accepts no other. Alarms added
+        this way are not on the dashboard's alarm widget, which lists the monitoring's own alarms."""
         alarm.add_alarm_action(self._alarm_action)
         if self.props.notify_on_ok:
             alarm.add_ok_action(self._alarm_action)

@@ -71,8 +71,9 @@ class MonitoredWarehouse(Protocol):
         ...
 
     @property
-    def kind(self) -> WarehouseKind:
-        """Serverless or provisioned."""
+    def kind(self) -> str:
+        """``"serverless"`` or ``"provisioned"``: a :class:`WarehouseKind` or any string enum with these values
+        (such as the warehouse construct's own), so the protocol needs no import of the warehouse module."""
         ...
 
     @property

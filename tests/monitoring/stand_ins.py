@@ -40,7 +40,7 @@ class Crawler:
 class Warehouse:
     resource: CfnResource
     node: Node
-    kind: WarehouseKind
+    kind: str
     identifier: str
 
 

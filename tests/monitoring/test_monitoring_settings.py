@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
+from enum import StrEnum
 from pathlib import Path
 
 import pytest
@@ -230,3 +232,29 @@ def test_destroy_with_the_flag_deletes_the_key() -> None:
     stack = new_stack(**{ALLOW_DESTROY_CONTEXT: "true"})
     PlatformMonitoring(stack, "Monitoring", removal_policy=RemovalPolicy.DESTROY)
     assert key_deletion_policy(stack) == "Delete"
+
+
+class OtherWarehouseKind(StrEnum):
+    """Like the warehouse construct's own enum: same values, another class."""
+
+    SERVERLESS = "serverless"
+    PROVISIONED = "provisioned"
+
+
+def test_warehouse_kind_of_another_enum_with_the_same_values_is_understood() -> None:
+    stack = new_stack()
+    provisioned = stand_ins.provisioned_warehouse(stack, "Reporting")
+    foreign = replace(provisioned, kind=OtherWarehouseKind.PROVISIONED)
+    monitoring = PlatformMonitoring(stack, "Monitoring", warehouses=[foreign])
+    assert set(monitoring.warehouse_alarms["Reporting"]) == {"HealthStatus", "PercentageDiskSpaceUsed"}
+
+
+def test_fails_unknown_warehouse_kind() -> None:
+    stack = new_stack()
+    warehouse = replace(stand_ins.serverless_warehouse(stack, "Warehouse"), kind="aurora")
+    with pytest.raises(EmrConfigError) as raised:
+        PlatformMonitoring(stack, "Monitoring", warehouses=[warehouse])
+    assert str(raised.value) == (
+        "Test/Monitoring: warehouses[0].kind='aurora' is invalid: unknown warehouse kind; "
+        "allowed: serverless, provisioned"
+    )
