@@ -7,9 +7,8 @@ https://docs.aws.amazon.com/emr/latest/ReleaseGuide/emr-spark-redshift-launch.ht
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
+from emr_constructs.cluster.configurations import Configuration, spark_defaults
+from emr_constructs.cluster.releases import parse_release_label
 from emr_constructs.errors import EmrConfigError, Problem
 
 #: Where EMR installs the connector and its dependencies on every node (6.4.0+).
@@ -22,26 +21,22 @@ CONNECTOR_JARS: tuple[str, ...] = (
 FIRST_RELEASE = (6, 4, 0)
 ON_CLASSPATH_FROM = (6, 10, 0)
 
-_RELEASE = re.compile(r"^emr-(\d+)\.(\d+)\.(\d+)$")
 
+def spark_redshift_configurations(release_label: str) -> tuple[Configuration, ...]:
+    """The cluster configurations that put the spark-redshift connector on Spark's classpath for ``release_label``.
 
-def spark_redshift_configurations(release_label: str) -> list[dict[str, Any]]:
-    """EMR configuration classifications that put the spark-redshift connector on Spark's classpath.
-
-    Returns plain ``{"Classification": ..., "Properties": ...}`` dicts (the shape of
-    ``AWS::EMR::Cluster`` ``Configurations``): ``spark-defaults`` with ``spark.jars`` for 6.4.0-6.9.x, and
-    ``[]`` from 6.10.0, where the connector is loaded by default. Merge them with the cluster's other
-    ``spark-defaults`` properties: EMR takes one classification of each name.
+    ``spark-defaults`` with ``spark.jars`` for emr-6.4.0 to 6.9.x, nothing from emr-6.10.0 (EMR loads the
+    connector by default). Add the result to ``ClusterProps.configurations``: the cluster merges it with your
+    own ``spark-defaults`` (a ``spark.jars`` of yours replaces this one, so list these jars in it too).
 
     Raises :class:`EmrConfigError` for a malformed label or a release without the connector.
     """
-    match = _RELEASE.match(release_label)
-    if match is None:
+    release = parse_release_label(release_label)
+    if release is None:
         raise EmrConfigError(
             "spark_redshift_configurations",
             [Problem("release_label", release_label, "not an EMR release label", "emr-<major>.<minor>.<patch>")],
         )
-    release = (int(match[1]), int(match[2]), int(match[3]))
     if release < FIRST_RELEASE:
         raise EmrConfigError(
             "spark_redshift_configurations",
@@ -55,5 +50,5 @@ def spark_redshift_configurations(release_label: str) -> list[dict[str, Any]]:
             ],
         )
     if release >= ON_CLASSPATH_FROM:
-        return []
-    return [{"Classification": "spark-defaults", "Properties": {"spark.jars": ",".join(CONNECTOR_JARS)}}]
+        return ()
+    return (spark_defaults({"spark.jars": ",".join(CONNECTOR_JARS)}),)
