@@ -57,9 +57,7 @@ def test_no_unacknowledged_policy_findings(platform: dict[str, PlatformStage], e
 def test_stateful_resources_retained_outside_dev(platform: dict[str, PlatformStage], env: str) -> None:
     lake = stack_of(platform, env, "DataLake")
     policies = {
-        r.get("DeletionPolicy")
-        for t in ("AWS::S3::Bucket", "AWS::KMS::Key")
-        for r in resources_of(lake, t).values()
+        r.get("DeletionPolicy") for t in ("AWS::S3::Bucket", "AWS::KMS::Key") for r in resources_of(lake, t).values()
     }
     # dev asks for DESTROY, but without -c emr-platform:allow-destroy=true it is reverted to RETAIN.
     assert policies == {"Retain"}
