@@ -7,7 +7,7 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from aws_cdk import Annotations, ArnFormat, Names, Stack, Tags
+from aws_cdk import Annotations, ArnFormat, Fn, Names, Stack, Tags
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_emr as emr
 from aws_cdk import aws_iam as iam
@@ -42,7 +42,9 @@ MAX_ADDITIONAL_SECURITY_GROUPS = 4
 COMMAND_RUNNER_JAR = "command-runner.jar"
 #: The CloudWatch namespace and dimension of EMR metrics, as custom automatic-scaling rules expect them.
 EMR_METRICS_NAMESPACE = "AWS/ElasticMapReduce"
-CLUSTER_ID_PLACEHOLDER = "${emr.clusterId}"
+#: EMR substitutes ``${emr.clusterId}`` in scaling-rule dimensions. Written through ``Fn::Sub`` with the ``${!``
+#: escape, so CloudFormation passes the literal on while its template validators see no unresolved parameter.
+CLUSTER_ID_PLACEHOLDER = "${!emr.clusterId}"
 
 STEP_ACTIONS = ("elasticmapreduce:AddJobFlowSteps", "elasticmapreduce:DescribeStep", "elasticmapreduce:ListSteps",
                 "elasticmapreduce:CancelSteps")  # fmt: skip
@@ -549,7 +551,9 @@ def _group(group: InstanceGroup, default_name: str) -> emr.CfnCluster.InstanceGr
                             unit=rule.unit,
                             namespace=EMR_METRICS_NAMESPACE,
                             dimensions=[
-                                emr.CfnCluster.MetricDimensionProperty(key="JobFlowId", value=CLUSTER_ID_PLACEHOLDER)
+                                emr.CfnCluster.MetricDimensionProperty(
+                                    key="JobFlowId", value=Fn.sub(CLUSTER_ID_PLACEHOLDER)
+                                )
                             ],
                         )
                     ),

@@ -40,6 +40,24 @@ class StandInNetwork:
 
 
 @dataclass
+class Storage:
+    """Stand-ins for the lake's key, logs bucket and artifacts bucket."""
+
+    key: kms.Key
+    logs: s3.Bucket
+    artifacts: s3.Bucket
+
+
+def storage(stack: Stack) -> Storage:
+    key = kms.Key(stack, "Key", enable_key_rotation=True)
+    return Storage(
+        key=key,
+        logs=s3.Bucket(stack, "Logs", encryption_key=key, enforce_ssl=True),
+        artifacts=s3.Bucket(stack, "Artifacts", encryption_key=key, enforce_ssl=True),
+    )
+
+
+@dataclass
 class Refs:
     """What a cluster needs from the rest of the platform."""
 
@@ -59,17 +77,16 @@ class Refs:
         }
 
 
-def platform(stack: Stack, data_stack: Stack | None = None) -> Refs:
-    """Stand-ins for the network, groups, key and buckets; the key and buckets in ``data_stack`` if given."""
-    data = data_stack or stack
-    key = kms.Key(data, "Key", enable_key_rotation=True)
+def platform(stack: Stack, shared: Storage | None = None) -> Refs:
+    """Stand-ins for the network and groups in ``stack``; key and buckets from ``shared`` or new in ``stack``."""
+    data = shared or storage(stack)
     network = StandInNetwork(stack)
     return Refs(
         network=network,
         groups=EmrSecurityGroups(stack, "EmrGroups", vpc=network.vpc),
-        key=key,
-        logs=s3.Bucket(data, "Logs", encryption_key=key, enforce_ssl=True),
-        artifacts=s3.Bucket(data, "Artifacts", encryption_key=key, enforce_ssl=True),
+        key=data.key,
+        logs=data.logs,
+        artifacts=data.artifacts,
     )
 
 
