@@ -117,7 +117,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> App:
 
 def findings(scope: Any) -> set[tuple[str, str]]:
     report = EmrChecks(scope).validate_scope(scope)
-    return {(v.rule_name, r.construct_path) for v in report.violations for r in v.violating_resources}
+    return {(v.rule_name, str(r.construct_path)) for v in report.violations for r in v.violating_resources}
 
 
 def stage(app: App, name: str) -> Stage:

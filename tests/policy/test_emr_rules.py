@@ -26,7 +26,7 @@ from emr_constructs.nag.templates import ResourceRef, TemplateSet
 OK, BAD, NA = Compliance.COMPLIANT, Compliance.NON_COMPLIANT, Compliance.NOT_APPLICABLE
 CLUSTER = ResourceRef("dev/Data", "Cluster")
 
-NESTED_ENCRYPTION = {
+NESTED_ENCRYPTION: dict[str, Any] = {
     "EncryptionConfiguration": {
         "EnableAtRestEncryption": True,
         "EnableInTransitEncryption": True,
