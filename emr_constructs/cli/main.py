@@ -1,0 +1,283 @@
+"""``emr-platform``: see a deployed environment, run Spark jobs on its clusters, read their logs.
+
+    emr-platform status --env dev
+    emr-platform submit --env dev --cluster analytics --wait jobs/daily.py --date 2024-06-01
+    emr-platform steps  --env dev --cluster analytics
+    emr-platform logs   --env dev --cluster analytics s-1234567890ABC
+
+Exit codes: 0 success; 1 the job or a request failed (step FAILED/CANCELLED/INTERRUPTED, log not there yet);
+2 something to fix before retrying (credentials, region, environment not deployed, cluster terminated, access
+denied, arguments).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from emr_constructs.cli import clusters, jobs, render
+from emr_constructs.cli.errors import EXIT_FAILED, CliError, explain
+from emr_constructs.cli.locations import step_logs
+from emr_constructs.cli.logs import STREAMS, fetch_step_log
+from emr_constructs.cli.platform import ARTIFACTS_BUCKET, DATA_LAKE_KEY, ClusterRef, Platform, discover
+
+# Standard retry mode backs off on throttling, which a --wait loop in a busy account can meet; the number of
+# attempts stays the operator's (AWS_MAX_ATTEMPTS, default 3).
+_BOTO_CONFIG = Config(retries={"mode": "standard"}, user_agent_extra="emr-platform-cli")
+
+
+@dataclass
+class _Run:
+    """One invocation: its arguments, AWS clients made on first use, and where output goes."""
+
+    args: argparse.Namespace
+    session: boto3.Session
+    sleep: Callable[[float], None]
+    clock: Callable[[], float]
+    out: TextIO
+    err: TextIO
+    _clients: dict[str, Any] = field(default_factory=dict)
+    _platform: Platform | None = None
+
+    def client(self, service: str) -> Any:
+        if service not in self._clients:
+            self._clients[service] = self.session.client(service, region_name=self.args.region, config=_BOTO_CONFIG)
+        return self._clients[service]
+
+    @property
+    def region(self) -> str | None:
+        region: str | None = self.args.region or self.session.region_name
+        return region
+
+    def platform(self) -> Platform:
+        if self._platform is None:
+            cloudformation = self.client("cloudformation")
+            self._platform = discover(cloudformation, self.args.env, cloudformation.meta.region_name)
+        return self._platform
+
+    def cluster(self) -> ClusterRef:
+        return self.platform().cluster(self.args.cluster)
+
+    def print(self, text: str = "") -> None:
+        print(text, file=self.out)
+
+
+def _status(run: _Run) -> int:
+    platform = run.platform()
+    emr = run.client("emr")
+    described = [clusters.describe(emr, ref) for ref in platform.clusters]
+    run.print(render.status_json(platform, described) if run.args.json else render.status_text(platform, described))
+    return 0
+
+
+def _submit(run: _Run) -> int:
+    script = jobs.Script.read(Path(run.args.script))
+    platform = run.platform()
+    ref = run.cluster()
+    emr = run.client("emr")
+    state, reason, cluster = clusters.cluster_state(emr, ref.cluster_id)
+    if state in {"TERMINATING", "TERMINATED", "TERMINATED_WITH_ERRORS"}:
+        because = f" ({reason})" if reason else ""
+        raise CliError(
+            f"cluster {ref.name} ({ref.cluster_id}) is {state}{because}: it cannot run steps; "
+            f"redeploy the environment's compute stack to get a new cluster"
+        )
+    log_uri = ref.log_uri or cluster.get("LogUri")
+    location = jobs.upload(
+        run.client("s3"), platform.require_export(ARTIFACTS_BUCKET), script, platform.optional_export(DATA_LAKE_KEY)
+    )
+    run.print(f"uploaded {script.path} to {location}")
+    step = jobs.spark_step(run.args.name or script.path.name, location, run.args.job_args)
+    step_id = jobs.add_step(emr, ref.cluster_id, step)
+    run.print(f"added step {step_id} to cluster {ref.name} ({ref.cluster_id})")
+    logs_at = str(step_logs(log_uri, ref.cluster_id, step_id)) if log_uri else None
+    if not run.args.wait:
+        run.print(f"logs: {logs_at or 'the cluster has no log URI'}")
+        return 0
+    progress = _Progress(run.err)
+    try:
+        final = jobs.follow(
+            emr,
+            ref.cluster_id,
+            step_id,
+            sleep=run.sleep,
+            clock=run.clock,
+            max_poll_seconds=run.args.poll_seconds,
+            timeout_seconds=run.args.timeout,
+            on_poll=progress.update,
+        )
+    except jobs.FollowTimeout as stopped:
+        progress.close()
+        run.print(f"step {step_id} is still {stopped.step.state} after {render.duration(run.args.timeout)}")
+        run.print(f"logs: {logs_at}")
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        progress.close()
+        run.print(f"stopped following step {step_id}; it keeps running: emr-platform steps --env {run.args.env}")
+        return 130
+    progress.close()
+    run.print(f"step {step_id} {final.state}")
+    if final.state != jobs.COMPLETED:
+        if final.failure:
+            run.print(f"reason: {final.failure}")
+        if final.failure_log:
+            run.print(f"failure log: {final.failure_log}")
+    run.print(f"logs: {logs_at or 'the cluster has no log URI'}")
+    return 0 if final.state == jobs.COMPLETED else EXIT_FAILED
+
+
+def _steps(run: _Run) -> int:
+    ref = run.cluster()
+    found = jobs.list_steps(run.client("emr"), ref.cluster_id, run.args.limit)
+    render_steps = render.steps_json if run.args.json else render.steps_text
+    run.print(render_steps(ref.name, ref.cluster_id, found))
+    return 0
+
+
+def _logs(run: _Run) -> int:
+    ref = run.cluster()
+    log_uri = ref.log_uri
+    if not log_uri:
+        _, _, cluster = clusters.cluster_state(run.client("emr"), ref.cluster_id)
+        log_uri = cluster.get("LogUri")
+    if not log_uri:
+        raise CliError(f"cluster {ref.name} ({ref.cluster_id}) has no log URI: its step logs are not kept in S3")
+    folder = step_logs(log_uri, ref.cluster_id, run.args.step)
+    location, text = fetch_step_log(run.client("s3"), folder, run.args.stream)
+    print(f"==> {location}", file=run.err)
+    run.out.write(text)
+    return 0
+
+
+class _Progress:
+    """The step's state and elapsed time: one line rewritten in place on a terminal, a line per change otherwise."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.live = stream.isatty()
+        self.last: str | None = None
+
+    def update(self, step: jobs.StepInfo, elapsed: float) -> None:
+        line = f"[{render.duration(elapsed)}] {step.step_id} {step.state}"
+        if self.live:
+            self.stream.write(f"\r{line}\033[K")
+            self.stream.flush()
+        elif step.state != self.last:
+            print(line, file=self.stream)
+        self.last = step.state
+
+    def close(self) -> None:
+        if self.live and self.last is not None:
+            self.stream.write("\n")
+
+
+def _positive(kind: type[int] | type[float], low: float, high: float) -> Callable[[str], Any]:
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{text} is out of range {low:g}-{high:g}")
+        return value
+
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="emr-platform",
+        description="Operate a deployed EMR platform environment: cluster status, Spark jobs, step logs.",
+        epilog="Exit codes: 0 ok; 1 the job or a request failed; 2 fix something first (credentials, region, "
+        "deployment, access, arguments).",
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--env", required=True, help="environment name, as deployed: its stacks are <env>-*")
+    common.add_argument("--region", help="AWS region of the environment (default: AWS_REGION or the profile's)")
+    common.add_argument("--profile", help="AWS profile (default: AWS_PROFILE or the default credential chain)")
+    with_cluster = argparse.ArgumentParser(add_help=False)
+    with_cluster.add_argument(
+        "--cluster", help="cluster name from the settings (e.g. analytics) or its j-... id; optional if only one"
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    status = commands.add_parser("status", parents=[common], help="stacks, exports and every cluster's capacity")
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+    status.set_defaults(handler=_status)
+
+    submit = commands.add_parser(
+        "submit",
+        parents=[common, with_cluster],
+        help="upload a PySpark script and run it as a step",
+        description="Upload SCRIPT to the artifacts bucket (jobs/<sha256>/<name>) and add a spark-submit step. "
+        "Options go before SCRIPT; everything after it is passed to the job.",
+    )
+    submit.add_argument("--name", help="step name (default: the script's file name)")
+    submit.add_argument("--wait", action="store_true", help="follow the step until it ends; exit 1 unless COMPLETED")
+    submit.add_argument(
+        "--poll-seconds",
+        type=_positive(float, 1, 300),
+        default=jobs.DEFAULT_MAX_POLL_SECONDS,
+        help=f"longest wait between polls with --wait (1-300, default {jobs.DEFAULT_MAX_POLL_SECONDS:g})",
+    )
+    submit.add_argument(
+        "--timeout", type=_positive(float, 1, 7 * 24 * 3600), help="stop following after this many seconds (exit 1)"
+    )
+    submit.add_argument("script", metavar="SCRIPT", help="the PySpark script to run")
+    submit.add_argument("job_args", metavar="ARGS", nargs=argparse.REMAINDER, help="arguments for the script")
+    submit.set_defaults(handler=_submit)
+
+    steps = commands.add_parser("steps", parents=[common, with_cluster], help="a cluster's recent steps")
+    steps.add_argument("--limit", type=_positive(int, 1, 1000), default=20, help="how many steps (default 20)")
+    steps.add_argument("--json", action="store_true", help="machine-readable output")
+    steps.set_defaults(handler=_steps)
+
+    logs = commands.add_parser("logs", parents=[common, with_cluster], help="print a step's log from S3")
+    logs.add_argument("step", metavar="STEP", help="step id (s-...)")
+    logs.add_argument("--stream", choices=STREAMS, default="stderr", help="which log (default stderr: Spark driver)")
+    logs.set_defaults(handler=_logs)
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    session: boto3.Session | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> int:
+    """Run the CLI; returns the exit code. ``session``, ``sleep`` and ``clock`` are for tests and the rehearsal."""
+    args = build_parser().parse_args(argv)
+    out, err = sys.stdout, sys.stderr
+    run: _Run | None = None
+    try:
+        run = _Run(
+            args=args,
+            session=session or boto3.Session(profile_name=args.profile, region_name=args.region),
+            sleep=sleep,
+            clock=clock,
+            out=out,
+            err=err,
+        )
+        handler: Callable[[_Run], int] = args.handler
+        return handler(run)
+    except CliError as error:
+        print(f"error: {error}", file=err)
+        return error.exit_code
+    except (BotoCoreError, ClientError) as error:
+        explained = explain(error, region=run.region if run else args.region)
+        print(f"error: {explained}", file=err)
+        return explained.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,127 @@
+"""Plain-text tables for people, JSON for machines."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from emr_constructs.cli.clusters import ClusterStatus, NodeCapacity
+from emr_constructs.cli.jobs import StepInfo
+from emr_constructs.cli.platform import Platform
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "") -> str:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)) for line in [headers, *rows]]
+    return "\n".join(indent + line.rstrip() for line in lines)
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, indent=2, sort_keys=True, default=_json_default)
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"not JSON serializable: {type(value).__name__}")
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S") if value else "-"
+
+
+def duration(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours:d}:{minutes:02d}:{secs:02d}"
+
+
+def _capacity(provisioned: int, target: int) -> str:
+    return f"{provisioned}/{target}" if target or provisioned else "-"
+
+
+def _node_row(node: NodeCapacity) -> list[str]:
+    return [
+        node.role,
+        node.name,
+        node.state,
+        ", ".join(node.instance_types) or "-",
+        _capacity(node.on_demand_provisioned, node.on_demand_target),
+        _capacity(node.spot_provisioned, node.spot_target),
+    ]
+
+
+def status_text(platform: Platform, clusters: Sequence[ClusterStatus]) -> str:
+    parts = [f"Environment {platform.env} in {platform.region}", ""]
+    stacks = [[s.name, s.status + (f" ({s.status_reason})" if s.status_reason else "")] for s in platform.stacks]
+    parts.append(table(["STACK", "STATUS"], stacks))
+    exported = sorted(platform.exports.items())
+    if exported:
+        parts += ["", table(["EXPORT", "VALUE"], [[k, v] for k, v in exported])]
+    if not clusters:
+        parts += ["", "No cluster is exported by this environment."]
+    for cluster in clusters:
+        parts += ["", f"Cluster {cluster.name}: {cluster.cluster_id} ({cluster.cluster_name}) {cluster.state}"]
+        if cluster.state_reason:
+            parts.append(f"  reason:          {cluster.state_reason}")
+        parts.append(f"  release:         {cluster.release or '-'}")
+        parts.append(f"  applications:    {', '.join(cluster.applications) or '-'}")
+        if cluster.scaling:
+            s = cluster.scaling
+            limits = [f"{s.minimum}-{s.maximum} {s.unit_type}"]
+            if s.maximum_on_demand is not None:
+                limits.append(f"on-demand <= {s.maximum_on_demand}")
+            if s.maximum_core is not None:
+                limits.append(f"core <= {s.maximum_core}")
+            parts.append(f"  managed scaling: {', '.join(limits)}")
+        elif not cluster.ended:
+            parts.append("  managed scaling: off")
+        parts.append(f"  logs:            {cluster.log_uri or '-'}")
+        if cluster.nodes:
+            unit = "units" if cluster.collection == "INSTANCE_FLEET" else "instances"
+            headers = ["ROLE", "NAME", "STATE", "INSTANCE TYPES", f"ON-DEMAND ({unit})", f"SPOT ({unit})"]
+            parts += ["", table(headers, [_node_row(n) for n in cluster.nodes], indent="  ")]
+            parts.append("  (capacity shown as provisioned/target)")
+    return "\n".join(parts)
+
+
+def status_json(platform: Platform, clusters: Sequence[ClusterStatus]) -> str:
+    return to_json(
+        {
+            "environment": platform.env,
+            "region": platform.region,
+            "stacks": [{"name": s.name, "status": s.status, "reason": s.status_reason} for s in platform.stacks],
+            "exports": platform.exports,
+            "clusters": [c.to_json() for c in clusters],
+        }
+    )
+
+
+def steps_text(cluster_name: str, cluster_id: str, steps: Sequence[StepInfo]) -> str:
+    if not steps:
+        return f"No steps on cluster {cluster_name} ({cluster_id})."
+    rows = [[s.step_id, s.name, s.state, _when(s.created), _when(s.started), _when(s.ended)] for s in steps]
+    return table(["STEP", "NAME", "STATE", "CREATED", "STARTED", "ENDED"], rows)
+
+
+def steps_json(cluster_name: str, cluster_id: str, steps: Sequence[StepInfo]) -> str:
+    return to_json(
+        {
+            "cluster": cluster_name,
+            "cluster_id": cluster_id,
+            "steps": [
+                {
+                    "id": s.step_id,
+                    "name": s.name,
+                    "state": s.state,
+                    "created": s.created,
+                    "started": s.started,
+                    "ended": s.ended,
+                    "failure": s.failure,
+                }
+                for s in steps
+            ],
+        }
+    )

@@ -1,0 +1,291 @@
+"""Where moto 5.2.5 falls short of CloudFormation and EMR, and what the rehearsal does about each gap.
+
+Every gap is recorded, so the report says exactly what the rehearsal did not check:
+
+- ``Fn::GetStackOutput`` (CDK's weak cross-stack references) is not a moto intrinsic: the rehearsal resolves it
+  before creating the stack, from the referenced stack's outputs, as CloudFormation would at create time; a
+  missing stack or output fails the stack.
+- Resource types moto has no model for (``AWS::S3::BucketPolicy``, ``AWS::CDK::Metadata``, most Glue types, ...)
+  are skipped by moto with a warning: they are listed per stack; the rest of the stack is still created.
+- Custom resources: moto runs their Lambda handler in Docker. The rehearsal does not run handlers; it checks that
+  the provider function exists and marks the resource created without data.
+- ``AWS::EMR::Cluster``: moto ignores ``Instances.KeepJobFlowAliveWhenNoSteps``, ``Applications``, instance
+  fleets/groups and ``ManagedScalingPolicy``, so a long-running cluster comes up TERMINATED and empty. The
+  rehearsal sets the cluster's state, applications and node groups from the template.
+- ``emr:ListInstanceFleets`` and ``emr:GetManagedScalingPolicy`` are not implemented: the rehearsal answers them
+  from the template (provisioned capacity = target capacity).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+from botocore.awsrequest import AWSResponse
+from moto.awslambda.utils import get_backend as lambda_backend
+from moto.cloudformation.custom_model import CustomModel
+from moto.cloudformation.models import cloudformation_backends
+from moto.cloudformation.parsing import NULL_MODELS, get_model_map
+from moto.emr.models import emr_backends
+
+CUSTOM_RESOURCE = "AWS::CloudFormation::CustomResource"
+EMR_CLUSTER = "AWS::EMR::Cluster"
+
+
+class ReferenceProblem(Exception):
+    """A cross-stack reference that would fail in CloudFormation too."""
+
+
+@dataclass(frozen=True)
+class ResolvedReference:
+    stack: str
+    output: str
+    value: str
+
+
+def resolve_stack_outputs(
+    template: Any, describe_stack: Callable[[str, str], dict[str, Any] | None], region: str
+) -> tuple[Any, list[ResolvedReference]]:
+    """Replace every ``Fn::GetStackOutput`` with the referenced output's value.
+
+    ``describe_stack(name, region)`` returns the DescribeStacks entry of a stack, or ``None`` when it does not
+    exist. Raises :class:`ReferenceProblem` for a missing stack or output.
+    """
+    resolved: list[ResolvedReference] = []
+
+    def literal(value: Any, what: str) -> str:
+        if isinstance(value, str):
+            return value
+        if value == {"Ref": "AWS::Region"}:
+            return region
+        raise ReferenceProblem(f"Fn::GetStackOutput {what} is {value!r}: the rehearsal resolves literals only")
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            if set(node) == {"Fn::GetStackOutput"}:
+                reference = node["Fn::GetStackOutput"]
+                stack_name = literal(reference.get("StackName"), "StackName")
+                output = literal(reference.get("OutputName"), "OutputName")
+                where = literal(reference.get("Region", region), "Region")
+                stack = describe_stack(stack_name, where)
+                if stack is None:
+                    raise ReferenceProblem(
+                        f"Fn::GetStackOutput needs stack {stack_name} in {where}, which does not exist yet: "
+                        "a missing stack dependency (deployment order) or a wrong stack name"
+                    )
+                outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+                if output not in outputs:
+                    raise ReferenceProblem(
+                        f"Fn::GetStackOutput needs output {output} of stack {stack_name}, which has none by that "
+                        f"name (its outputs: {', '.join(sorted(outputs)) or 'none'})"
+                    )
+                reference_found = ResolvedReference(stack_name, output, outputs[output])
+                if reference_found not in resolved:
+                    resolved.append(reference_found)
+                return outputs[output]
+            return {key: walk(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        return node
+
+    return walk(template), resolved
+
+
+def adapt_for_moto(template: dict[str, Any]) -> list[str]:
+    """Rewrite, in place, properties moto misreads although CloudFormation accepts them; one note per change.
+
+    - ``AWS::KMS::Key`` ``Tags``: moto's model hands CloudFormation's ``{Key, Value}`` tags to the KMS API's
+      tagger, which wants ``{TagKey, TagValue}``, and fails with ``KeyError: 'TagKey'``.
+    """
+    notes = []
+    for logical_id, resource in template.get("Resources", {}).items():
+        properties = resource.get("Properties", {})
+        if resource["Type"] == "AWS::KMS::Key" and properties.get("Tags"):
+            properties["Tags"] = [{"TagKey": t["Key"], "TagValue": t["Value"]} for t in properties["Tags"]]
+            notes.append(f"{logical_id} (AWS::KMS::Key): Tags given to moto as TagKey/TagValue")
+    return notes
+
+
+def is_custom_resource(resource_type: str) -> bool:
+    return resource_type == CUSTOM_RESOURCE or resource_type.startswith("Custom::")
+
+
+def unsupported_resources(template: dict[str, Any]) -> list[tuple[str, str]]:
+    """``(logical id, type)`` of the resources moto skips: it has no CloudFormation model for their type."""
+    models = get_model_map()
+    return [
+        (logical_id, resource["Type"])
+        for logical_id, resource in template.get("Resources", {}).items()
+        if not is_custom_resource(resource["Type"])
+        and (resource["Type"] in NULL_MODELS or resource["Type"] not in models)
+    ]
+
+
+@dataclass(frozen=True)
+class CustomResourceStandIn:
+    stack_id: str
+    logical_id: str
+    resource_type: str
+
+
+@contextlib.contextmanager
+def custom_resources_without_handlers() -> Iterator[list[CustomResourceStandIn]]:
+    """While active, moto creates custom resources without invoking their Lambda handlers (which needs Docker).
+
+    The provider function must exist, as CloudFormation requires; the resource is created without data, so a
+    ``Fn::GetAtt`` on it resolves to nothing. Yields the list of resources created this way.
+    """
+    created: list[CustomResourceStandIn] = []
+    original = CustomModel.__dict__["create_from_cloudformation_json"]
+
+    def create(
+        cls: type[CustomModel],
+        /,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> CustomModel:
+        lambda_backend(account_id, region_name).get_function(cloudformation_json["Properties"]["ServiceToken"])
+        resource = CustomModel(region_name, str(uuid.uuid4()), kwargs["LogicalId"], resource_name)  # type: ignore[abstract]
+        resource.set_data({})
+        stack = cloudformation_backends[account_id][region_name].get_stack(kwargs["StackId"])
+        stack.add_custom_resource(resource)
+        created.append(CustomResourceStandIn(kwargs["StackId"], kwargs["LogicalId"], kwargs["ResourceType"]))
+        return resource
+
+    CustomModel.create_from_cloudformation_json = classmethod(create)  # type: ignore[method-assign,assignment]
+    try:
+        yield created
+    finally:
+        CustomModel.create_from_cloudformation_json = original  # type: ignore[method-assign]
+
+
+@dataclass(frozen=True)
+class ClusterSettled:
+    cluster_id: str
+    logical_id: str
+    corrections: tuple[str, ...]
+
+
+def settle_clusters(
+    account: str, region: str, resources: dict[str, str], template: dict[str, Any]
+) -> list[ClusterSettled]:
+    """Give moto's clusters what their template says and moto dropped. ``resources``: logical id -> physical id."""
+    backend = emr_backends[account][region]
+    settled = []
+    for logical_id, resource in template.get("Resources", {}).items():
+        if resource["Type"] != EMR_CLUSTER or logical_id not in resources:
+            continue
+        properties = resource.get("Properties", {})
+        instances = properties.get("Instances", {})
+        cluster = backend.clusters[resources[logical_id]]
+        corrections = []
+        # CloudFormation's default for KeepJobFlowAliveWhenNoSteps is true.
+        keep_alive = instances.get("KeepJobFlowAliveWhenNoSteps", True) in (True, "true")
+        if keep_alive and cluster.state != "WAITING":
+            cluster.keep_job_flow_alive_when_no_steps = True
+            cluster.state, cluster.end_datetime = "WAITING", None
+            corrections.append("state WAITING (moto ignores KeepJobFlowAliveWhenNoSteps)")
+        applications = [a["Name"] for a in properties.get("Applications", []) if "Name" in a]
+        if applications:
+            cluster.applications = []
+            cluster.add_applications([{"name": name} for name in applications])
+            corrections.append(f"applications {', '.join(applications)} (moto drops Applications)")
+        if _fleets(instances):
+            cluster.instance_collection_type = "INSTANCE_FLEET"  # type: ignore[attr-defined]
+            corrections.append("instance fleets (moto drops them; ListInstanceFleets answered from the template)")
+        groups = _groups(instances)
+        if groups and not cluster.instance_group_ids:
+            backend.add_instance_groups(cluster.id, groups)
+            cluster.instance_collection_type = "INSTANCE_GROUP"  # type: ignore[attr-defined]
+            corrections.append(f"{len(groups)} instance groups (moto drops them)")
+        settled.append(ClusterSettled(cluster.id, logical_id, tuple(corrections)))
+    return settled
+
+
+def _fleets(instances: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    fleets = [("MASTER", instances.get("MasterInstanceFleet")), ("CORE", instances.get("CoreInstanceFleet"))]
+    fleets += [("TASK", fleet) for fleet in instances.get("TaskInstanceFleets", [])]
+    return [(role, fleet) for role, fleet in fleets if fleet]
+
+
+def _groups(instances: dict[str, Any]) -> list[dict[str, Any]]:
+    groups = [("MASTER", instances.get("MasterInstanceGroup")), ("CORE", instances.get("CoreInstanceGroup"))]
+    groups += [("TASK", group) for group in instances.get("TaskInstanceGroups", [])]
+    return [
+        {
+            "instance_count": int(group.get("InstanceCount", 1)),
+            "instance_role": role,
+            "instance_type": group["InstanceType"],
+            "market": group.get("Market", "ON_DEMAND"),
+            "name": group.get("Name"),
+            "bid_price": group.get("BidPrice"),
+        }
+        for role, group in groups
+        if group
+    ]
+
+
+class EmrAnswers:
+    """Answers the EMR calls moto does not implement, from the clusters' templates, for clients of one session."""
+
+    OPERATIONS = ("ListInstanceFleets", "GetManagedScalingPolicy")
+
+    def __init__(self) -> None:
+        self.clusters: dict[str, dict[str, Any]] = {}
+        self.answered: list[str] = []
+
+    def add_cluster(self, cluster_id: str, properties: dict[str, Any]) -> None:
+        self.clusters[cluster_id] = properties
+
+    def install(self, session: boto3.Session) -> None:
+        """Clients the session creates from now on get the answers; every other call still goes to moto."""
+        for operation in self.OPERATIONS:
+            session.events.register(f"before-call.emr.{operation}", self._answer, unique_id=f"rehearsal-{operation}")
+
+    def _answer(self, model: Any, params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]]:
+        cluster_id = json.loads(params["body"])["ClusterId"]
+        properties = self.clusters.get(cluster_id, {})
+        self.answered.append(f"{model.name}({cluster_id})")
+        if model.name == "ListInstanceFleets":
+            body: dict[str, Any] = {"InstanceFleets": fleet_descriptions(cluster_id, properties)}
+        else:
+            limits = properties.get("ManagedScalingPolicy", {}).get("ComputeLimits")
+            body = {"ManagedScalingPolicy": {"ComputeLimits": _ints(limits)}} if limits else {}
+        return AWSResponse(f"rehearsal://{model.name}", 200, {}, None), body
+
+
+def fleet_descriptions(cluster_id: str, properties: dict[str, Any]) -> list[dict[str, Any]]:
+    """ListInstanceFleets entries for a cluster as its template defines it, fully provisioned."""
+    described = []
+    for index, (role, fleet) in enumerate(_fleets(properties.get("Instances", {}))):
+        on_demand = int(fleet.get("TargetOnDemandCapacity", 0))
+        spot = int(fleet.get("TargetSpotCapacity", 0))
+        described.append(
+            {
+                "Id": f"if-{cluster_id[2:]}{index}",
+                "Name": fleet.get("Name", role.title()),
+                "Status": {"State": "RUNNING"},
+                "InstanceFleetType": role,
+                "TargetOnDemandCapacity": on_demand,
+                "TargetSpotCapacity": spot,
+                "ProvisionedOnDemandCapacity": on_demand,
+                "ProvisionedSpotCapacity": spot,
+                "InstanceTypeSpecifications": [
+                    {"InstanceType": c["InstanceType"], "WeightedCapacity": int(c.get("WeightedCapacity", 1))}
+                    for c in fleet.get("InstanceTypeConfigs", [])
+                ],
+            }
+        )
+    return described
+
+
+def _ints(limits: dict[str, Any]) -> dict[str, Any]:
+    return {key: (value if key == "UnitType" else int(value)) for key, value in limits.items()}
