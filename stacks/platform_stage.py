@@ -6,9 +6,11 @@ from aws_cdk import Environment, Stage, Tags
 from constructs import Construct
 
 from stacks.base import PlatformStack
+from stacks.catalog_stack import CatalogStack
 from stacks.data_lake_stack import DataLakeStack
 from stacks.network_stack import NetworkStack
 from stacks.settings import EnvironmentSettings
+from stacks.warehouse_stack import WarehouseStack
 
 
 class PlatformStage(Stage):
@@ -25,6 +27,17 @@ class PlatformStage(Stage):
 
         self.network = NetworkStack(self, "Network", settings=settings)
         self.data_lake = DataLakeStack(self, "DataLake", settings=settings)
+        lake = self.data_lake.lake
+        self.catalog = CatalogStack(self, "Catalog", settings=settings, lake=lake)
+        self.warehouse = WarehouseStack(
+            self,
+            "Warehouse",
+            settings=settings,
+            network=self.network.network,
+            security_groups=self.network.security_groups,
+            lake=lake,
+            catalog=self.catalog.catalog,
+        )
 
     @property
     def stacks(self) -> list[PlatformStack]:

@@ -14,16 +14,20 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from emr_constructs.catalog import DataCatalogProps, GlueJobProps
 from emr_constructs.errors import Checks, EmrConfigError, Problem
 from emr_constructs.network import ExistingNetworkProps, VpcProps
 from emr_constructs.storage import DataLakeProps
+from emr_constructs.warehouse import WarehouseProps
 from stacks.config_parser import parse_into
 
-CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
+CONFIG_DIR = REPOSITORY_ROOT / "config"
 
 _ACCOUNT = re.compile(r"^\d{12}$")
 _REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
 _ENV_NAME = re.compile(r"^[a-z][a-z0-9-]{0,19}$")
+_CONSTRUCT_ID = re.compile(r"^[A-Z][A-Za-z0-9]{0,63}$")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -52,6 +56,51 @@ class NetworkSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
+class GlueJobSettings:
+    """One Glue job of the ``catalog.jobs`` section."""
+
+    script: str
+    """Path of the PySpark script, relative to the repository root (e.g. ``jobs/curate_events.py``)."""
+    job: GlueJobProps = GlueJobProps()
+    """Capacity, limits and the zone folders the job reads and writes."""
+
+    def problems(self) -> list[Problem]:
+        checks = Checks()
+        checks.require(
+            self.script.endswith(".py") and (REPOSITORY_ROOT / self.script).is_file(),
+            "script",
+            self.script,
+            "no such PySpark file in the repository",
+            "the path of a .py file relative to the repository root, e.g. 'jobs/curate_events.py'",
+        )
+        checks.extend(self.job.problems(), prefix="job")
+        return checks.problems
+
+
+@dataclass(frozen=True, kw_only=True)
+class CatalogSettings:
+    """``catalog`` section: the Glue databases and crawlers, and the Glue jobs by construct id."""
+
+    catalog: DataCatalogProps = DataCatalogProps()
+    jobs: dict[str, GlueJobSettings] = field(default_factory=dict)
+    """Glue jobs by construct id (the id is part of the job's logical id: do not rename a deployed job)."""
+
+    def problems(self) -> list[Problem]:
+        checks = Checks()
+        checks.extend(self.catalog.problems(), prefix="catalog")
+        for name, job in self.jobs.items():
+            checks.require(
+                bool(_CONSTRUCT_ID.match(name)),
+                f"jobs.{name}",
+                name,
+                "not a usable construct id",
+                "letters and digits, starting with a capital letter (e.g. 'CurateEvents')",
+            )
+            checks.extend(job.problems(), prefix=f"jobs.{name}")
+        return checks.problems
+
+
+@dataclass(frozen=True, kw_only=True)
 class EnvironmentSettings:
     """Everything that differs between environments. Documented key by key in ``config/README.md``."""
 
@@ -72,6 +121,10 @@ class EnvironmentSettings:
     """The VPC (built or brought) and its endpoints and flow logs."""
     data_lake: DataLakeProps = DataLakeProps()
     """Key, buckets, names and lifecycle of the data lake."""
+    catalog: CatalogSettings = CatalogSettings()
+    """Glue databases per zone, crawlers and Glue jobs."""
+    warehouse: WarehouseProps = WarehouseProps()
+    """The Redshift warehouse (serverless by default; serverless needs 3 AZs)."""
 
     def problems(self) -> list[Problem]:
         checks = Checks()
@@ -120,6 +173,10 @@ class EnvironmentSettings:
                 "tag value longer than 256 characters",
                 "at most 256 characters",
             )
+        checks.extend(self.network.problems(), prefix="network")
+        checks.extend(self.data_lake.problems(), prefix="data_lake")
+        checks.extend(self.catalog.problems(), prefix="catalog")
+        checks.extend(self.warehouse.problems(), prefix="warehouse")
         return checks.problems
 
 

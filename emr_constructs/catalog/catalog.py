@@ -276,6 +276,11 @@ class ZoneCrawler(Construct):
     Tables are added and updated; a vanished folder is only logged (``DeleteBehavior: LOG``), never dropped.
     """
 
+    @property
+    def crawler_name(self) -> str:
+        """The crawler's name (its ``Ref``): ``crawlerName`` in Glue's EventBridge events."""
+        return self.resource.ref
+
     def __init__(self, scope: Construct, id: str, *, props: CrawlerProps, catalog: DataCatalog) -> None:
         super().__init__(scope, id)
         checks = Checks()

@@ -107,7 +107,15 @@ class GlueJob(Construct):
         acknowledge_inline_policies(self.role, INLINE_POLICY_REASON)
 
         temp_dir = f"s3://{lake.bucket(Zone.ARTIFACTS).bucket_name}/{props.temp_prefix}"
+        # The script learns where its folders are from the job, never from hard-coded bucket names:
+        # ``--<zone>_path`` is the S3 URI of the first folder of that zone it may read or write.
+        zone_paths: dict[str, str] = {}
+        for folder in (*props.write, *props.read):
+            zone_paths.setdefault(
+                f"--{folder.zone.value}_path", f"s3://{lake.bucket(folder.zone).bucket_name}/{folder.prefix}"
+            )
         arguments = {
+            **zone_paths,
             "--job-language": "python",
             "--job-bookmark-option": "job-bookmark-enable",
             "--enable-continuous-cloudwatch-log": "true",

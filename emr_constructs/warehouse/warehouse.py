@@ -175,6 +175,14 @@ class Warehouse(Construct):
     # -- attributes -----------------------------------------------------------------------------------
 
     @property
+    def identifier(self) -> str:
+        """The workgroup name (serverless) or the cluster identifier (provisioned): the dimension of the
+        warehouse's CloudWatch metrics, and how operators name it in the console and CLI."""
+        if self.workgroup is not None:
+            return self.workgroup.ref
+        return self._cluster().ref
+
+    @property
     def endpoint_address(self) -> str:
         if self.workgroup is not None:
             return self.workgroup.attr_workgroup_endpoint_address

@@ -379,6 +379,8 @@ def test_job_runs_the_script_with_bookmarks_logging_catalog_and_security_configu
     assert properties["Command"]["PythonVersion"] == "3"
     assert properties["Command"]["ScriptLocation"]["Fn::Sub"].endswith(".py")
     assert properties["DefaultArguments"] == {
+        "--curated_path": {"Fn::Join": ["", ["s3://", ref(built.lake.bucket(Zone.CURATED)), "/sessions/"]]},
+        "--raw_path": {"Fn::Join": ["", ["s3://", ref(built.lake.bucket(Zone.RAW)), "/events/"]]},
         "--job-language": "python",
         "--job-bookmark-option": "job-bookmark-enable",
         "--enable-continuous-cloudwatch-log": "true",

@@ -98,3 +98,29 @@ def test_fails_name_that_contradicts_the_file(tmp_path: Path) -> None:
     config = write_env(tmp_path, "dev", base(name="prod"))
     with pytest.raises(EmrConfigError, match=r"config/dev.json: name='prod' is invalid: must match the file name"):
         load_environment("dev", config)
+
+
+def test_fails_glue_job_script_that_is_not_in_the_repository(tmp_path: Path) -> None:
+    job = {"script": "jobs/missing.py", "job": {"read": [{"zone": "raw", "prefix": "events/"}]}}
+    config = write_env(tmp_path, "dev", base(catalog={"jobs": {"CurateEvents": job}}))
+    with pytest.raises(EmrConfigError) as raised:
+        load_environment("dev", config)
+    assert str(raised.value) == (
+        "config/dev.json: catalog.jobs.CurateEvents.script='jobs/missing.py' is invalid: no such PySpark file in the "
+        "repository; allowed: the path of a .py file relative to the repository root, e.g. 'jobs/curate_events.py'"
+    )
+
+
+def test_fails_construct_problems_reported_with_the_settings_key(tmp_path: Path) -> None:
+    config = write_env(
+        tmp_path,
+        "dev",
+        base(network={"vpc": {"max_azs": 9}}, warehouse={"kind": "provisioned", "port": 80}),
+    )
+    with pytest.raises(EmrConfigError) as raised:
+        load_environment("dev", config)
+    lines = str(raised.value).splitlines()
+    assert lines[0] == (
+        "config/dev.json: network.vpc.max_azs=9 is invalid: number of Availability Zones out of range; allowed: 1-6"
+    )
+    assert any(line.startswith("config/dev.json: warehouse.port=80 is invalid: ") for line in lines), lines
