@@ -8,13 +8,14 @@ cdk synth -c env=prod      # one environment
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from aws_cdk import App
 
 from emr_constructs.errors import EmrConfigError
 from stacks.platform_stage import PlatformStage
 from stacks.policy import register_policy_packs
-from stacks.settings import load_environments
+from stacks.settings import CONFIG_DIR, load_environments
 
 
 def build(app: App, *, policy_packs: bool = True) -> list[PlatformStage]:
@@ -24,7 +25,10 @@ def build(app: App, *, policy_packs: bool = True) -> list[PlatformStage]:
     instead of failing the shared synth.
     """
     selected = app.node.try_get_context("env")
-    stages = [PlatformStage(app, settings=s) for s in load_environments(selected)]
+    # Another settings folder (e.g. the benchmark's) with -c config_dir=PATH; config/ by default.
+    config_dir = app.node.try_get_context("config_dir")
+    settings = load_environments(selected, Path(config_dir) if config_dir else CONFIG_DIR)
+    stages = [PlatformStage(app, settings=s) for s in settings]
     if policy_packs:
         register_policy_packs(app)
     return stages
