@@ -195,7 +195,9 @@ def load_environment(name: str, config_dir: Path = CONFIG_DIR) -> EnvironmentSet
     if name not in known:
         raise EmrConfigError("-c env=NAME", [Problem("env", name, "unknown environment", ", ".join(known) or "(none)")])
     path = config_dir / f"{name}.json"
-    where = str(path.relative_to(config_dir.parent)) if path.is_relative_to(config_dir.parent) else str(path)
+    # Name the file as a user finds it: from the repository root when it is in it (bench/config/x.json).
+    base = REPOSITORY_ROOT if path.resolve().is_relative_to(REPOSITORY_ROOT) else config_dir.parent
+    where = str(path.resolve().relative_to(base.resolve()))
     try:
         data = json.loads(path.read_text())
     except json.JSONDecodeError as exc:
