@@ -7,7 +7,7 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from aws_cdk import Annotations, ArnFormat, Fn, Names, Stack, Tags
+from aws_cdk import Annotations, ArnFormat, Fn, Names, Stack, Tags, Token
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_emr as emr
 from aws_cdk import aws_iam as iam
@@ -30,7 +30,7 @@ from emr_constructs.cluster.capacity import (
 from emr_constructs.cluster.props import ClusterProps
 from emr_constructs.cluster.releases import get_release
 from emr_constructs.cluster.security_configuration import EmrSecurityConfiguration
-from emr_constructs.cluster.validation import security_release_problems
+from emr_constructs.cluster.validation import regional_problems, security_release_problems
 from emr_constructs.errors import Checks
 from emr_constructs.iam import EmrRoles, acknowledge, acknowledge_wildcard_resources
 from emr_constructs.network import EmrSecurityGroups, IPlatformNetwork
@@ -170,6 +170,18 @@ class EmrCluster(Construct):
                 "tls_certificates=TlsCertificates.from_bucket(...), or an artifacts_bucket holding "
                 f"{security_props.tls_certificates_key}, or props.security.in_transit_encryption=false",
             )
+        region = Stack.of(self).region
+        if not Token.is_unresolved(region):
+            regional_problems(checks, props, region)
+            key_region = encryption_key.env.region
+            if not Token.is_unresolved(key_region):
+                checks.require(
+                    key_region == region,
+                    "encryption_key",
+                    key_region,
+                    f"the KMS key must be in the cluster's region ({region})",
+                    f"a key in {region}",
+                )
         checks.require(
             len(network.cluster_subnets) >= 1,
             "network.cluster_subnets",

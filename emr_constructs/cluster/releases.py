@@ -45,13 +45,22 @@ class Feature(StrEnum):
     EBS_ENCRYPTION_KMS = "ebs_encryption_kms"
     GLUE_DATA_CATALOG = "glue_data_catalog"
 
-    def supported_by(self, label: str) -> bool:
-        """Whether release ``label`` (any well-formed label, in the table or not) has this feature."""
-        return _table().features[self].supported_by(label)
+    def supported_by(self, label: str, region: str | None = None) -> bool:
+        """Whether release ``label`` (any well-formed label, in the table or not) has this feature, in ``region``
+        when given (some Regions need later releases)."""
+        return self.range_in(region).supported_by(label)
 
-    def describe(self) -> str:
-        """The releases that have this feature, for error messages."""
-        return _table().features[self].describe()
+    def describe(self, region: str | None = None) -> str:
+        """The releases that have this feature (in ``region``), for error messages."""
+        return self.range_in(region).describe()
+
+    def range_in(self, region: str | None) -> ReleaseRange:
+        feature = _table().features[self]
+        if region is not None:
+            for restriction in feature.regional:
+                if region in restriction.regions:
+                    return restriction
+        return feature
 
     @property
     def source(self) -> str:
@@ -67,6 +76,10 @@ class ReleaseRange:
     excluded: frozenset[str] = frozenset()
     also_supported: frozenset[str] = frozenset()
     source: str = ""
+    regions: frozenset[str] = frozenset()
+    """For a regional restriction: the Regions it applies to."""
+    regional: tuple[ReleaseRange, ...] = ()
+    """Ranges that replace this one in some Regions."""
 
     def supported_by(self, label: str) -> bool:
         version = parse_release_label(label)
@@ -145,6 +158,8 @@ def _range(data: dict[str, Any], source: str) -> ReleaseRange:
         excluded=frozenset(data.get("excluded", ())),
         also_supported=frozenset(data.get("also_supported", ())),
         source=source,
+        regions=frozenset(data.get("regions", ())),
+        regional=tuple(_range(r, source) for r in data.get("regional_restrictions", ())),
     )
 
 

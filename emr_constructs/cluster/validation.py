@@ -61,6 +61,32 @@ def require_feature(
     )
 
 
+def regional_problems(checks: Checks, props: ClusterProps, region: str) -> None:
+    """Features some Regions only have on later releases (checked when the stack's region is known)."""
+    release = get_release(props.release_label)
+    if release is None:
+        return
+    used = (
+        (Feature.MANAGED_SCALING, props.managed_scaling is not None, "managed_scaling", "ManagedScaling(...)"),
+        (
+            Feature.AUTO_TERMINATION,
+            props.auto_termination_idle_seconds is not None,
+            "auto_termination_idle_seconds",
+            props.auto_termination_idle_seconds,
+        ),
+    )
+    for feature, in_use, field, value in used:
+        # Only where the release has the feature in general: otherwise the general rule already reported it.
+        if in_use and release.supports(feature):
+            checks.require(
+                feature.supported_by(release.label, region),
+                field,
+                value,
+                f"{feature.value.replace('_', ' ')} is not supported by {release.label} in {region}",
+                f"{feature.describe(region)} [{feature.source}]",
+            )
+
+
 def release_problems(checks: Checks, label: str) -> Release | None:
     """Check ``release_label``; the release when it is in the table."""
     if parse_release_label(label) is None:

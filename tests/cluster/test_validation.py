@@ -10,8 +10,9 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from aws_cdk import CfnParameter, Token
+from aws_cdk import CfnParameter, Environment, Stack, Token
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_secretsmanager as secretsmanager
 
 from emr_constructs.cluster import (
@@ -47,7 +48,7 @@ from emr_constructs.cluster.applications import Application
 from emr_constructs.errors import EmrConfigError
 from emr_constructs.iam import EmrRoles
 from tests.cluster.builders import BOOTSTRAP_SCRIPT, STEP_SCRIPT, cluster_error, platform, problem
-from tests.support import new_stack
+from tests.support import new_app, new_stack
 
 HA_FLEET_RELEASES = (
     "emr-5.36.1, emr-5.36.2, emr-6.8.1, emr-6.9.1, emr-6.10.1, emr-6.11.1; emr-6.12.0 and later 6.x, "
@@ -859,3 +860,73 @@ def test_message_format_escapes_cleanly_in_pytest_raises() -> None:
     expected = problem("step_concurrency_level", 0, "step concurrency out of range", "1-256")
     with pytest.raises(EmrConfigError, match=re.escape(expected)):
         EmrCluster(stack, "Cluster", props=ClusterProps(step_concurrency_level=0), **refs.cluster_args())
+
+
+# --- region-dependent rules -----------------------------------------------------------------------------------
+
+
+def regional_error(props: ClusterProps, region: str, key_arn: str | None = None) -> str:
+    stack = Stack(new_app(), "Test", env=Environment(account="123456789012", region=region))
+    refs = platform(stack)
+    args = refs.cluster_args()
+    if key_arn is not None:
+        args["encryption_key"] = kms.Key.from_key_arn(stack, "Imported", key_arn)
+    with pytest.raises(EmrConfigError) as raised:
+        EmrCluster(stack, "Cluster", props=props, **args)
+    return str(raised.value)
+
+
+def test_fails_managed_scaling_before_6_14_in_newer_regions() -> None:
+    props = ClusterProps(release_label="emr-6.12.0", managed_scaling=ManagedScaling(minimum=2, maximum=4))
+    assert regional_error(props, "ca-west-1") == problem(
+        "managed_scaling",
+        "ManagedScaling(...)",
+        "managed scaling is not supported by emr-6.12.0 in ca-west-1",
+        "emr-6.14.0 and later 6.x, emr-7.0.0 and later 7.x "
+        "[https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-managed-scaling.html]",
+    )
+
+
+def test_fails_auto_termination_before_6_14_in_newer_regions() -> None:
+    props = ClusterProps(release_label="emr-5.36.2", auto_termination_idle_seconds=3600)
+    assert regional_error(props, "mx-central-1") == problem(
+        "auto_termination_idle_seconds",
+        3600,
+        "auto termination is not supported by emr-5.36.2 in mx-central-1",
+        "emr-6.14.0 and later 6.x, emr-7.0.0 and later 7.x "
+        "[https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-auto-termination-policy.html]",
+    )
+
+
+def test_fails_key_in_another_region() -> None:
+    key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    assert regional_error(ClusterProps(), "us-east-1", key_arn) == problem(
+        "encryption_key", "eu-west-1", "the KMS key must be in the cluster's region (us-east-1)", "a key in us-east-1"
+    )
+
+
+# --- warnings ---------------------------------------------------------------------------------------------------
+
+
+def warnings_of(cluster: EmrCluster) -> list[str]:
+    return [str(entry.data) for entry in cluster.node.metadata if entry.type == "aws:cdk:warning"]
+
+
+def test_warns_when_non_yarn_applications_meet_auto_termination() -> None:
+    stack = new_stack()
+    refs = platform(stack)
+    props = ClusterProps(
+        applications=(Application.HADOOP, Application.TRINO, Application.HBASE), auto_termination_idle_seconds=3600
+    )
+    cluster = EmrCluster(stack, "Cluster", props=props, **refs.cluster_args())
+    (warning,) = warnings_of(cluster)
+    assert warning.startswith("HBase, Trino do not run on YARN: managed scaling and auto-termination do not see")
+
+
+def test_no_warning_for_yarn_only_clusters() -> None:
+    stack = new_stack()
+    refs = platform(stack)
+    cluster = EmrCluster(
+        stack, "Cluster", props=ClusterProps(auto_termination_idle_seconds=3600), **refs.cluster_args()
+    )
+    assert warnings_of(cluster) == []
