@@ -93,8 +93,9 @@ def collect(assembly: Assembly) -> tuple[list[Acknowledgement], list[Finding]]:
                         stack,
                         at,
                         rule,
-                        "acknowledgement missing from the template metadata: write acknowledgements into every "
-                        "Stage's templates (emr_constructs.nag.add_policy_packs)",
+                        "acknowledgement missing from the template's Metadata.cdk_nag, so the deployed template does "
+                        "not show it: it was made after the write-suppressions aspect ran (e.g. in a validation hook), "
+                        "or the aspect does not reach this Stage (emr_constructs.nag.add_policy_packs)",
                     )
                 )
         from_above = {

@@ -3,11 +3,14 @@
 Short first: the verdict, a table per environment and stack, the blocking findings. The long
 lists (counts per rule, acknowledgements, skips, warnings, template changes) sit in
 ``<details>`` blocks. Acknowledgements and skips that are the same in every environment are
-listed once, with the environments they apply to.
+listed once, with the environments they apply to (the environment's name in a rule id or
+reason shows as ``<env>``); rules acknowledged on the same construct for the same reason
+share a row. Acknowledgements and skips are never cut; long lists of findings are.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +45,11 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ").strip()
 
 
+def _short(text: str, limit: int = 240) -> str:
+    """Findings stay one readable line; the full text is in validation-report.json and the tools' output."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _capped(lines: Sequence[str]) -> list[str]:
     if len(lines) <= MAX_LINES:
         return list(lines)
@@ -53,6 +61,13 @@ def _generic(path: str, environment: str) -> str:
     if environment and (path == environment or path.startswith(environment + "/")):
         return "*" + path[len(environment) :]
     return path
+
+
+def _without_environment(text: str, environment: str) -> str:
+    """``table/dev_lake_raw/*`` -> ``table/<env>_lake_raw/*``: the environment's name as a word only."""
+    if not environment:
+        return text
+    return re.sub(rf"(?<![A-Za-z0-9]){re.escape(environment)}(?![A-Za-z0-9])", "<env>", text)
 
 
 def _environments(environments: Iterable[str]) -> str:
@@ -76,13 +91,13 @@ def render(result: GateResult) -> str:
     ]
     if result.blocking:
         lines += ["", "## Blocking", ""]
-        lines += _capped([f"- {_cell(f.line())}" for f in result.blocking])
+        lines += _capped([f"- {_short(_cell(f.line()))}" for f in result.blocking])
     lines += _counts(result)
     lines += _acknowledgements(result.acknowledgements, env_of)
     lines += _skips(result.skips, env_of)
     warnings = [f for f in result.findings if not f.blocking]
     if warnings:
-        lines += _details(f"Warnings ({len(warnings)})", _capped([f"- {_cell(f.line())}" for f in warnings]))
+        lines += _details(f"Warnings ({len(warnings)})", _capped([f"- {_short(_cell(f.line()))}" for f in warnings]))
     lines += _changes(result.snapshot_changes)
     return "\n".join(lines) + "\n"
 
@@ -129,15 +144,23 @@ def _counts(result: GateResult) -> list[str]:
 def _acknowledgements(acknowledgements: Sequence[Acknowledgement], env_of: dict[str, str]) -> list[str]:
     if not acknowledgements:
         return []
-    grouped: dict[tuple[str, str, str, bool], list[str]] = defaultdict(list)
+    # Same acknowledgement in several environments: one row. Then rules with the same construct,
+    # reason and environments (typically one finding in NIST, HIPAA and PCI): one row.
+    by_rule: dict[tuple[str, str, str, bool], list[str]] = defaultdict(list)
     for ack in acknowledgements:
         environment = env_of.get(ack.stack, "")
-        grouped[(ack.rule, _generic(ack.at, environment), ack.reason, ack.blanket)].append(environment or "(app)")
-    rows = ["| rule | acknowledged on | reason | environments |", "|---|---|---|---|"]
-    for (rule, at, reason, blanket), environments in sorted(grouped.items()):
+        rule, reason = _without_environment(ack.rule, environment), _without_environment(ack.reason, environment)
+        by_rule[(rule, _generic(ack.at, environment), reason, ack.blanket)].append(environment or "(app)")
+    grouped: dict[tuple[str, str, bool, str], list[str]] = defaultdict(list)
+    for (rule, at, reason, blanket), found_in in by_rule.items():
+        grouped[(at, reason, blanket, _environments(found_in))].append(rule)
+    rows = ["| rules | acknowledged on | reason | environments |", "|---|---|---|---|"]
+    for (at, reason, blanket, environments), rules in sorted(grouped.items()):
         flag = " **(blanket)**" if blanket else ""
-        rows.append(f"| {_cell(rule)} | `{_cell(at)}`{flag} | {_cell(reason)} | {_environments(environments)} |")
-    return _details(f"Acknowledgements ({len(acknowledgements)})", _capped(rows))
+        listed = "<br>".join(_cell(rule) for rule in sorted(rules))
+        rows.append(f"| {listed} | `{_cell(at)}`{flag} | {_cell(reason)} | {environments} |")
+    # Never capped: a reviewer must see every acknowledgement and its reason.
+    return _details(f"Acknowledgements ({len(acknowledgements)})", rows)
 
 
 def _skips(skips: Sequence[Skip], env_of: dict[str, str]) -> list[str]:
@@ -151,7 +174,7 @@ def _skips(skips: Sequence[Skip], env_of: dict[str, str]) -> list[str]:
     rows = ["| check | resource | reason | recorded in | environments |", "|---|---|---|---|---|"]
     for (check, resource, reason, source), environments in sorted(grouped.items()):
         rows.append(f"| {check} | `{_cell(resource)}` | {_cell(reason)} | {source} | {_environments(environments)} |")
-    return _details(f"checkov skips ({len(skips)})", _capped(rows))
+    return _details(f"checkov skips ({len(skips)})", rows)
 
 
 def _changes(stack_changes: Sequence[StackChanges]) -> list[str]:

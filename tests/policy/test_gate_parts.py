@@ -12,8 +12,9 @@ import pytest
 from policy import acknowledgements, nag
 from policy.assembly import Assembly, read_assembly
 from policy.checkov_scan import CHECKOV_VERSION, SkipRule, evaluate, load_skips
-from policy.findings import Tool
+from policy.findings import Acknowledgement, Tool
 from policy.normalize import normalize_template
+from policy.report import GateResult, render
 from policy.snapshots import find_snapshots
 
 BUCKET = {"Type": "AWS::S3::Bucket", "Properties": {}}
@@ -268,3 +269,19 @@ def test_snapshot_mapping_points_into_a_file(tmp_path: Path) -> None:
     found = find_snapshots(tmp_path, ["dev/Network"], {"dev/Network": "all.json#Net", "dev/Data": "missing.json"})
     assert list(found) == ["dev/Network"]
     assert found["dev/Network"].template() == {"Resources": {"A": BUCKET}}
+
+
+def test_report_lists_an_acknowledgement_repeated_per_environment_once(tmp_path: Path) -> None:
+    stacks = []
+    for environment in ("dev", "prod"):
+        stack = write_assembly(tmp_path / environment, resources={}, metadata={}).stacks[0]
+        stack.environment, stack.path = environment, f"{environment}/Data"
+        stacks.append(stack)
+    acks = [
+        Acknowledgement(f"{env}/Data", f"{env}/Data/Role", f"AwsSolutions-IAM5[Resource::table/{env}_raw/*]",
+                        f"reads {env}_raw only", blanket=False)
+        for env in ("dev", "prod")
+    ]  # fmt: skip
+    report = render(GateResult(stacks=stacks, acknowledgements=acks))
+    row = "| AwsSolutions-IAM5[Resource::table/<env>_raw/*] | `*/Data/Role` | reads <env>_raw only | dev, prod |"
+    assert row in report.splitlines()
