@@ -57,9 +57,9 @@ def load_environment(cdk_out: Path, env: str) -> list[StackArtifact]:
         for artifact_id, artifact in top.get("artifacts", {}).items()
         if artifact.get("type") == "cdk:cloud-assembly"
     ]
-    names = sorted(a.get("displayName", i) for i, a in nested)
+    names = sorted(a["properties"].get("displayName", i) for i, a in nested)
     for artifact_id, artifact in nested:
-        if artifact.get("displayName", artifact_id) == env or artifact_id == f"assembly-{env}":
+        if artifact["properties"].get("displayName", artifact_id) == env or artifact_id == f"assembly-{env}":
             directory = cdk_out / artifact["properties"]["directoryName"]
             return _ordered(_stacks(directory))
     raise AssemblyError(

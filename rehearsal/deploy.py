@@ -22,6 +22,7 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 
 from emr_constructs.cli.main import main as cli_main
 from rehearsal.assembly import FileAsset, StackArtifact
+from rehearsal.checks import template_problems
 from rehearsal.moto_gaps import (
     ClusterSettled,
     CustomResourceStandIn,
@@ -40,10 +41,6 @@ DEFAULT_REGION = "eu-west-1"
 BOOTSTRAP_QUALIFIER = "hnb659fds"
 BOOTSTRAP_VERSION = "30"
 CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
-#: CloudFormation quotas a synthesized template can break: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
-MAX_TEMPLATE_BYTES = 1_000_000
-MAX_RESOURCES = 500
-MAX_OUTPUTS = 200
 SMOKE_JOB = Path(__file__).resolve().parent / "jobs" / "smoke.py"
 
 _LOADER = create_loader()
@@ -223,7 +220,7 @@ class Rehearsal:
         template = stack.template()
         result.resource_count = len(template.get("Resources", {}))
         result.template_bytes = stack.template_path.stat().st_size
-        result.reasons += _quota_problems(template, result.template_bytes)
+        result.reasons += template_problems(template, result.template_bytes)
         try:
             template, result.references = resolve_stack_outputs(template, self._describe_stack(account), region)
         except ReferenceProblem as problem:
@@ -308,17 +305,6 @@ def _zip_directory(directory: Path) -> bytes:
             info.external_attr = 0o644 << 16
             archive.writestr(info, path.read_bytes(), zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
-
-
-def _quota_problems(template: dict[str, Any], size: int) -> list[str]:
-    problems = []
-    if size > MAX_TEMPLATE_BYTES:
-        problems.append(f"template is {size} bytes; CloudFormation accepts at most {MAX_TEMPLATE_BYTES}")
-    if len(template.get("Resources", {})) > MAX_RESOURCES:
-        problems.append(f"{len(template['Resources'])} resources; a stack holds at most {MAX_RESOURCES}")
-    if len(template.get("Outputs", {})) > MAX_OUTPUTS:
-        problems.append(f"{len(template['Outputs'])} outputs; a stack has at most {MAX_OUTPUTS}")
-    return problems
 
 
 def _event_reasons(cloudformation: Any, stack_name: str) -> list[str]:
