@@ -70,8 +70,6 @@ def collect(assembly: Assembly) -> tuple[list[Acknowledgement], list[Finding]]:
     acknowledgements: list[Acknowledgement] = []
     problems: list[Finding] = []
     for stack in assembly.stacks:
-        if stack.nested:
-            continue
         recorded = sorted(set(_recorded(stack)))
         written = sorted(set(_in_template(stack)))
         for at, rule, reason in recorded:

@@ -8,6 +8,8 @@ Layout written by aws-cdk-lib 2.275 (checked with fixture apps in tests/policy):
   (its construct path, ``dev/Data``), and its construct metadata either inline (``metadata``) or in
   ``additionalMetadataFile`` (``<artifact>.metadata.json``): construct path -> entries such as
   ``aws:cdk:logicalId`` and ``aws:cdk:acknowledged-rules`` (``{"Annotation::<rule>": reason}``).
+* a nested stack's template is a file of the same directory, named by an ``aws:cdk:templateFile``
+  entry at the nested stack's path in its parent's metadata.
 * ``cdk.out/validation-report.json`` (only in the top-level assembly) holds the results of every
   validation plugin of every stage, written at synth after the templates, whether or not synth failed.
 """
@@ -15,7 +17,7 @@ Layout written by aws-cdk-lib 2.275 (checked with fixture apps in tests/policy):
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,43 +110,34 @@ def _stacks(directory: Path, environment: str) -> Iterator[StackTemplate]:
 
 
 def _stack(directory: Path, environment: str, artifact_id: str, artifact: Mapping[str, Any]) -> Iterator[StackTemplate]:
-    template_file = directory / artifact["properties"]["templateFile"]
-    metadata: dict[str, list[Mapping[str, Any]]] = dict(artifact.get("metadata", {}))
+    """The stack and its nested stacks, whose templates the metadata names (``aws:cdk:templateFile``)."""
+    metadata: dict[str, list[Mapping[str, Any]]] = {}
+    for key, entries in artifact.get("metadata", {}).items():
+        metadata.setdefault(key, []).extend(entries)
     if "additionalMetadataFile" in artifact:
         for key, entries in json.loads((directory / artifact["additionalMetadataFile"]).read_text()).items():
             metadata.setdefault(key, []).extend(entries)
+    path = str(artifact.get("displayName", artifact_id))
+    templates = {path: str(artifact["properties"]["templateFile"])}
+    for key, entries in metadata.items():
+        for entry in entries:
+            if entry.get("type") == "aws:cdk:templateFile" and key.lstrip("/") != path:
+                templates[key.lstrip("/")] = str(entry["data"])
     region = str(artifact.get("environment", "")).rsplit("/", 1)[-1]
-    stack = StackTemplate(
-        environment=environment,
-        path=artifact.get("displayName", artifact_id),
-        artifact_id=artifact_id,
-        template_file=template_file,
-        template=json.loads(template_file.read_text()),
-        metadata=metadata,
-        region=region if region and region != "unknown-region" else DEFAULT_REGION,
-    )
-    yield stack
-    yield from _nested(directory, stack)
-
-
-def _nested(directory: Path, parent: StackTemplate) -> Iterator[StackTemplate]:
-    """Nested stacks: their templates are file assets named in the parent's ``aws:asset:path`` metadata."""
-    for logical_id, body in parent.resources.items():
-        if not isinstance(body, Mapping) or body.get("Type") != "AWS::CloudFormation::Stack":
-            continue
-        asset = body.get("Metadata", {}).get("aws:asset:path")
-        if not isinstance(asset, str) or not (directory / asset).exists():
-            continue
-        path = parent.construct_path(logical_id).removesuffix(".NestedStackResource").removesuffix("/Resource")
-        nested = StackTemplate(
-            environment=parent.environment,
-            path=path,
-            artifact_id=asset,
-            template_file=directory / asset,
-            template=json.loads((directory / asset).read_text()),
-            metadata=parent.metadata,
-            region=parent.region,
-            nested=True,
+    for stack_path, template_file in templates.items():
+        yield StackTemplate(
+            environment=environment,
+            path=stack_path,
+            artifact_id=artifact_id if stack_path == path else template_file,
+            template_file=directory / template_file,
+            template=json.loads((directory / template_file).read_text()),
+            metadata={k: v for k, v in metadata.items() if _innermost(k.lstrip("/"), templates) == stack_path},
+            region=region if region and region != "unknown-region" else DEFAULT_REGION,
+            nested=stack_path != path,
         )
-        yield nested
-        yield from _nested(directory, nested)
+
+
+def _innermost(construct_path: str, stack_paths: Iterable[str]) -> str | None:
+    """The deepest of ``stack_paths`` that holds ``construct_path``."""
+    holders = [p for p in stack_paths if construct_path == p or construct_path.startswith(p + "/")]
+    return max(holders, key=len) if holders else None

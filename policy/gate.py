@@ -57,7 +57,7 @@ def run_gate(
     else:
         result.notes.append("checkov was not run (--no-checkov): this result does not cover it")
     if snapshot_dir is not None:
-        templates = {stack.path: stack.template for stack in assembly.stacks if not stack.nested}
+        templates = {stack.path: stack.template for stack in assembly.stacks}
         result.snapshot_changes = snapshots.changes(templates, snapshot_dir, snapshot_map)
     return result
 

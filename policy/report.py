@@ -84,7 +84,7 @@ def render(result: GateResult) -> str:
         f"# Policy gate: {'PASSED' if result.passed else 'FAILED'}",
         "",
         f"{len(result.blocking)} blocking finding(s), {len(result.acknowledgements)} acknowledgement(s), "
-        f"{len(result.skips)} checkov skip(s) over {len([s for s in result.stacks if not s.nested])} stack(s).",
+        f"{len(result.skips)} checkov skip(s) over {len(result.stacks)} template(s).",
         *(f"> {note}" for note in result.notes),
         "",
         *_stack_table(result),
@@ -110,8 +110,6 @@ def _stack_table(result: GateResult) -> list[str]:
     ]
     changes = {c.stack: c.status for c in result.snapshot_changes}
     for stack in result.stacks:
-        if stack.nested:
-            continue
         mine = [f for f in result.findings if f.stack == stack.path]
         nag = sum(1 for f in mine if f.tool in (Tool.NAG, Tool.CDK) and f.blocking)
         lint_errors = sum(1 for f in mine if f.tool is Tool.CFN_LINT and f.blocking)

@@ -26,11 +26,16 @@ def write_assembly(
     resources: dict[str, Any],
     metadata: dict[str, list[dict[str, Any]]],
     report: dict[str, Any] | None = None,
+    nested_stacks: dict[str, dict[str, Any]] | None = None,
 ) -> Assembly:
     """A cloud assembly with one stage ``dev`` holding one stack ``dev/Data``, laid out as aws-cdk-lib does."""
     nested = root / "assembly-dev"
     nested.mkdir(parents=True)
     (nested / "devData.template.json").write_text(json.dumps({"Resources": resources}))
+    metadata = dict(metadata)
+    for index, (path, nested_resources) in enumerate((nested_stacks or {}).items()):
+        (nested / f"n{index}.nested.template.json").write_text(json.dumps({"Resources": nested_resources}))
+        metadata[f"/{path}"] = [{"type": "aws:cdk:templateFile", "data": f"n{index}.nested.template.json"}]
     (nested / "devData.metadata.json").write_text(json.dumps(metadata))
     stack = {
         "type": "aws:cloudformation:stack",
@@ -65,6 +70,27 @@ def test_reads_nested_stage_assemblies(tmp_path: Path) -> None:
     assert (stack.environment, stack.path, stack.region) == ("dev", "dev/Data", "us-east-1")
     assert stack.construct_path("B") == "dev/Data/B/Resource"
     assert stack.construct_path("Unknown") == "dev/Data/Unknown"
+
+
+def test_nested_stacks_are_stacks_of_their_own(tmp_path: Path) -> None:
+    metadata = {
+        **logical_id("/dev/Data/B/Resource", "B"),
+        **logical_id("/dev/Data/Inner/B/Resource", "B"),
+        **logical_id("/dev/Data/Inner.NestedStack/Inner.NestedStackResource", "InnerStack"),
+    }
+    resources = {"B": BUCKET, "InnerStack": {"Type": "AWS::CloudFormation::Stack"}}
+    assembly = write_assembly(
+        tmp_path, resources=resources, metadata=metadata, nested_stacks={"dev/Data/Inner": {"B": BUCKET}}
+    )
+    parent, inner = assembly.stacks
+    assert (parent.path, parent.nested, inner.path, inner.nested) == ("dev/Data", False, "dev/Data/Inner", True)
+    assert inner.template_file.name == "n0.nested.template.json"
+    assert (parent.construct_path("B"), inner.construct_path("B")) == (
+        "dev/Data/B/Resource",
+        "dev/Data/Inner/B/Resource",
+    )
+    assert parent.construct_path("InnerStack") == "dev/Data/Inner.NestedStack/Inner.NestedStackResource"
+    assert assembly.stack_of("dev/Data/Inner/B/Resource") is inner
 
 
 def test_acknowledgement_on_a_resource_is_listed_with_its_reason(tmp_path: Path) -> None:
