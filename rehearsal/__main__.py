@@ -48,23 +48,29 @@ def rehearse(cdk_out: Path, env: str, region: str = DEFAULT_REGION, report_dir: 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m rehearsal",
-        description="Create an environment's synthesized stacks in moto, in dependency order, then run the operator "
-        "CLI's status and submit against them. Writes <cdk.out>/rehearsal-<env>.md.",
+        description="Create each environment's synthesized stacks in moto, in dependency order, then run the "
+        "operator CLI's status and submit against them. Writes <cdk.out>/rehearsal-<env>.md per environment; "
+        "exits 1 if any environment fails.",
     )
-    parser.add_argument("--env", required=True, help="environment (CDK Stage) to rehearse, e.g. dev")
+    parser.add_argument(
+        "--env", required=True, action="append", help="environment (CDK Stage) to rehearse, e.g. dev; repeatable"
+    )
     parser.add_argument(
         "--region", default=DEFAULT_REGION, help=f"region for environment-agnostic stacks (default {DEFAULT_REGION})"
     )
     parser.add_argument("cdk_out", nargs="?", default="cdk.out", type=Path, help="cloud assembly (default cdk.out)")
     args = parser.parse_args(argv)
-    try:
-        verdict = rehearse(args.cdk_out, args.env, args.region)
-    except AssemblyError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    print(summary(verdict))
-    print(f"report: {args.cdk_out / f'rehearsal-{args.env}.md'}")
-    return 0 if verdict.ok else 1
+    failed = False
+    for env in args.env:
+        try:
+            verdict = rehearse(args.cdk_out, env, args.region)
+        except AssemblyError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        print(summary(verdict))
+        print(f"report: {args.cdk_out / f'rehearsal-{env}.md'}")
+        failed = failed or not verdict.ok
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
