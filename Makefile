@@ -18,6 +18,9 @@ export CDK_CLI_NOTICES := false
 CDK := $(CURDIR)/node_modules/.bin/cdk
 PY_STAMP := $(VENV)/.stamp-python
 NODE_STAMP := node_modules/.stamp-cdk-cli
+# checkov pins boto3/packaging versions that conflict with ours: it gets a virtualenv of its own.
+CHECKOV_VENV := .tools/checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.stamp
 PYTEST_ARGS ?=
 
 .PHONY: help setup synth test lint typecheck unit snapshot-update check bench rehearse clean
@@ -43,13 +46,22 @@ $(NODE_STAMP): package.json package-lock.json $(PY_STAMP)
 	@$(BIN)/npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-setup: $(PY_STAMP) $(NODE_STAMP)
+$(CHECKOV_STAMP): policy/requirements-checkov.txt
+	@echo "==> checkov: separate virtualenv $(CHECKOV_VENV) (policy/requirements-checkov.txt)"
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	@$(CHECKOV_VENV)/bin/python -m pip install --quiet --requirement policy/requirements-checkov.txt
+	@touch $@
+
+setup: $(PY_STAMP) $(NODE_STAMP) $(CHECKOV_STAMP)
 	@echo "==> environment ready: $$(python --version), node $$(node --version), cdk $$($(CDK) --version)"
 
 synth: setup
 	@echo "==> cdk synth $(if $(ENV),-c env=$(ENV),(all environments)) into cdk.out/"
+	@rm -rf cdk.out
 	@$(CDK) synth --quiet --no-notices $(if $(ENV),--context env=$(ENV)) > /dev/null
 	@echo "==> synthesized: $$(find cdk.out -name '*.template.json' | wc -l) templates"
+	@# The CLI exits 0 when a pack on the App fails for stacks inside a Stage: read the report ourselves.
+	@python -m policy.nag cdk.out
 
 lint: setup
 	@echo "==> ruff"
@@ -70,8 +82,8 @@ snapshot-update: setup
 	@python -m pytest --snapshot-update $(PYTEST_ARGS)
 
 check: synth
-	@echo "==> policy gate over cdk.out"
-	@python -m policy.gate cdk.out
+	@echo "==> policy gate over cdk.out: cdk-nag packs, cfn-lint, checkov, snapshot diff"
+	@python -m policy.gate cdk.out --checkov $(CHECKOV_VENV)/bin/checkov
 
 clean:
 	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache

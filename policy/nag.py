@@ -11,6 +11,7 @@ assembly by :mod:`policy.acknowledgements`.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from policy.assembly import Assembly
@@ -75,3 +76,32 @@ def _plugin_findings(assembly: Assembly, plugin: Mapping[str, Any]) -> list[Find
 
 def _gate_problem(rule: str, message: str) -> Finding:
     return Finding(Tool.GATE, rule, "", "", message)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m policy.nag cdk.out``: fail when the synth's policy packs reported anything blocking.
+
+    ``cdk synth`` through the CLI exits 0 even when a pack registered on the App fails for stacks inside a
+    Stage (the findings only reach ``validation-report.json``), so ``make synth`` runs this right after it.
+    """
+    import sys
+
+    from policy.assembly import read_assembly
+
+    args = sys.argv[1:] if argv is None else argv
+    root = Path(args[0] if args else "cdk.out")
+    blocking = [f for f in findings(read_assembly(root)) if f.blocking]
+    for finding in blocking:
+        print(finding.line(), file=sys.stderr)
+    if blocking:
+        print(
+            f"policy packs: {len(blocking)} unacknowledged finding(s); see {root}/validation-report.json",
+            file=sys.stderr,
+        )
+        return 1
+    print("policy packs: no unacknowledged findings")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

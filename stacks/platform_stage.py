@@ -7,6 +7,7 @@ from constructs import Construct
 
 from stacks.base import PlatformStack
 from stacks.catalog_stack import CatalogStack
+from stacks.compute_stack import ComputeStack
 from stacks.data_lake_stack import DataLakeStack
 from stacks.network_stack import NetworkStack
 from stacks.settings import EnvironmentSettings
@@ -38,6 +39,22 @@ class PlatformStage(Stage):
             lake=lake,
             catalog=self.catalog.catalog,
         )
+        self.compute: list[ComputeStack] = []
+        for stack_id in dict.fromkeys(c.stack for c in settings.compute.clusters.values()):
+            members = {n: c for n, c in settings.compute.clusters.items() if c.stack == stack_id}
+            self.compute.append(
+                ComputeStack(
+                    self,
+                    stack_id,
+                    settings=settings,
+                    clusters=members,
+                    network=self.network.network,
+                    security_groups=self.network.security_groups,
+                    lake=lake,
+                    catalog=self.catalog.catalog,
+                    warehouse=self.warehouse.warehouse,
+                )
+            )
 
     @property
     def stacks(self) -> list[PlatformStack]:

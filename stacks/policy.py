@@ -1,20 +1,14 @@
-"""The policy packs every synthesized stack must pass; registered once, on the App."""
+"""The policy packs every synthesized stack must pass; registered once, on the App, after the stages exist."""
 
 from __future__ import annotations
 
-from aws_cdk import App, Validations
-from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks
+from aws_cdk import App
+
+from emr_constructs.nag import add_policy_packs
 
 
 def register_policy_packs(app: App) -> None:
-    """Register the packs on the App: they cover every Stage's stacks, and a finding fails ``cdk synth``.
-
-    Acknowledgements are copied into each resource's template metadata so an auditor sees them in
-    the deployed template.
-    """
-    Validations.of(app).add_plugins(
-        AwsSolutionsChecks(app, write_suppressions_to_cloud_formation=True),
-        NIST80053R5Checks(app, write_suppressions_to_cloud_formation=True),
-        HIPAASecurityChecks(app, write_suppressions_to_cloud_formation=True),
-        PCIDSS321Checks(app, write_suppressions_to_cloud_formation=True),
-    )
+    """AwsSolutions, NIST 800-53 r5, HIPAA, PCI DSS 3.2.1 and the library's EmrChecks (plus Serverless when
+    the app has Lambda functions); a finding fails the synth. Acknowledgements are copied into each
+    resource's template metadata so an auditor sees them in the deployed template."""
+    add_policy_packs(app)

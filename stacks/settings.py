@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from emr_constructs.catalog import DataCatalogProps, GlueJobProps
+from emr_constructs.catalog import DataCatalogProps, GlueJobProps, ZonePrefix
+from emr_constructs.cluster import ClusterProps
 from emr_constructs.errors import Checks, EmrConfigError, Problem
 from emr_constructs.network import ExistingNetworkProps, VpcProps
 from emr_constructs.storage import DataLakeProps
@@ -28,6 +29,8 @@ _ACCOUNT = re.compile(r"^\d{12}$")
 _REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
 _ENV_NAME = re.compile(r"^[a-z][a-z0-9-]{0,19}$")
 _CONSTRUCT_ID = re.compile(r"^[A-Z][A-Za-z0-9]{0,63}$")
+_COMPUTE_STACK_ID = re.compile(r"^Compute[A-Za-z0-9]{0,32}$")
+_CONSTRUCT_ID_ALLOWED = "letters and digits, starting with a capital letter (e.g. 'Analytics')"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -94,9 +97,64 @@ class CatalogSettings:
                 f"jobs.{name}",
                 name,
                 "not a usable construct id",
-                "letters and digits, starting with a capital letter (e.g. 'CurateEvents')",
+                _CONSTRUCT_ID_ALLOWED,
             )
             checks.extend(job.problems(), prefix=f"jobs.{name}")
+        return checks.problems
+
+
+@dataclass(frozen=True, kw_only=True)
+class ClusterSettings:
+    """One EMR cluster of the ``compute.clusters`` section and what it may touch."""
+
+    stack: str = "Compute"
+    """Id of the compute stack that holds the cluster (``Compute``, ``ComputeBatch``, ...). Clusters share a
+    stack by default; move some to another one when a stack nears CloudFormation's 500-resource limit."""
+    cluster: ClusterProps = ClusterProps()
+    """The cluster itself: release, applications, capacity, scaling, lifecycle, security configuration."""
+    read: tuple[ZonePrefix, ...] = ()
+    """Lake folders the cluster reads (S3 read with key usage, and read access to the zone's Glue database)."""
+    write: tuple[ZonePrefix, ...] = ()
+    """Lake folders the cluster writes (S3 read-write with key usage, and its zone's Glue tables)."""
+    warehouse_access: bool = False
+    """Let the cluster use the warehouse through the Redshift Data API and temporary credentials
+    (spark-redshift connector), on this environment's warehouse only."""
+
+    def problems(self) -> list[Problem]:
+        checks = Checks()
+        checks.require(
+            bool(_COMPUTE_STACK_ID.match(self.stack)),
+            "stack",
+            self.stack,
+            "not a compute stack id",
+            "'Compute' followed by up to 32 letters or digits, e.g. 'Compute' or 'ComputeBatch'",
+        )
+        checks.extend(self.cluster.problems(), prefix="cluster")
+        for field_name, folders in (("read", self.read), ("write", self.write)):
+            for index, folder in enumerate(folders):
+                checks.extend(folder.problems(), prefix=f"{field_name}[{index}]")
+        return checks.problems
+
+
+@dataclass(frozen=True, kw_only=True)
+class ComputeSettings:
+    """``compute`` section: the environment's EMR clusters by construct id."""
+
+    clusters: dict[str, ClusterSettings] = field(default_factory=dict)
+    """Clusters by construct id. The id is part of every logical id of the cluster and of the export names
+    the operator CLI reads (``emr-platform-<env>-cluster-<id lowercased>-id``): do not rename a deployed one."""
+
+    def problems(self) -> list[Problem]:
+        checks = Checks()
+        for name, cluster in self.clusters.items():
+            checks.require(
+                bool(_CONSTRUCT_ID.match(name)),
+                f"clusters.{name}",
+                name,
+                "not a usable construct id",
+                _CONSTRUCT_ID_ALLOWED,
+            )
+            checks.extend(cluster.problems(), prefix=f"clusters.{name}")
         return checks.problems
 
 
@@ -125,6 +183,8 @@ class EnvironmentSettings:
     """Glue databases per zone, crawlers and Glue jobs."""
     warehouse: WarehouseProps = WarehouseProps()
     """The Redshift warehouse (serverless by default; serverless needs 3 AZs)."""
+    compute: ComputeSettings = ComputeSettings()
+    """The EMR clusters, and which lake folders each may read and write."""
 
     def problems(self) -> list[Problem]:
         checks = Checks()
@@ -177,6 +237,7 @@ class EnvironmentSettings:
         checks.extend(self.data_lake.problems(), prefix="data_lake")
         checks.extend(self.catalog.problems(), prefix="catalog")
         checks.extend(self.warehouse.problems(), prefix="warehouse")
+        checks.extend(self.compute.problems(), prefix="compute")
         return checks.problems
 
 

@@ -12,11 +12,13 @@ from aws_cdk.assertions import Template
 from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks
 from constructs import IConstruct
 
+from emr_constructs.nag import EmrChecks
+
 ROOT = Path(__file__).resolve().parent.parent
 CDK_CONTEXT: dict[str, Any] = json.loads((ROOT / "cdk.json").read_text())["context"]
 
-#: The packs every stack of the library must pass with zero unacknowledged findings.
-NAG_PACKS = (AwsSolutionsChecks, NIST80053R5Checks, HIPAASecurityChecks, PCIDSS321Checks)
+#: The packs every stack of the library must pass with zero unacknowledged findings (the library's own included).
+NAG_PACKS = (AwsSolutionsChecks, NIST80053R5Checks, HIPAASecurityChecks, PCIDSS321Checks, EmrChecks)
 
 
 def new_app(**context: Any) -> App:

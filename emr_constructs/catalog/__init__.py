@@ -1,5 +1,6 @@
 """The Glue Data Catalog of the lake: databases per zone, crawlers, Glue jobs and the security configuration."""
 
+from emr_constructs.catalog.access import grant_zone_access
 from emr_constructs.catalog.catalog import DataCatalog, ZoneCrawler
 from emr_constructs.catalog.job import GlueJob
 from emr_constructs.catalog.props import (
@@ -25,4 +26,5 @@ __all__ = [
     "ZoneCrawler",
     "ZonePrefix",
     "cron_problems",
+    "grant_zone_access",
 ]

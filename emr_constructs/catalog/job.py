@@ -10,6 +10,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
+from emr_constructs.catalog.access import grant_zone_access
 from emr_constructs.catalog.catalog import INLINE_POLICY_REASON, JOB_LOG_PREFIX, DataCatalog
 from emr_constructs.catalog.permissions import GLUE_KEY_ACTIONS, LOG_ACTIONS, glue_log_groups_arn, glue_log_streams_arn
 from emr_constructs.catalog.props import GlueJobKind, GlueJobProps
@@ -78,17 +79,8 @@ class GlueJob(Construct):
                 resources=[self.script.bucket.arn_for_objects(self.script.s3_object_key)],
             )
         )
-        for folder in props.read:
-            lake.grant_read(folder.zone, self.role, prefix=folder.prefix)
-        for folder in props.write:
-            lake.grant_read_write(folder.zone, self.role, prefix=folder.prefix)
+        grant_zone_access(lake, catalog, self.role, read=props.read, write=props.write)
         lake.grant_read_write(Zone.ARTIFACTS, self.role, prefix=props.temp_prefix)
-        read_zones = tuple(dict.fromkeys(f.zone for f in props.read if f.zone not in {w.zone for w in props.write}))
-        write_zones = tuple(dict.fromkeys(f.zone for f in props.write))
-        if read_zones:
-            catalog.grant_read(self.role, read_zones, include_default_database=True)
-        if write_zones:
-            catalog.grant_read_write(self.role, write_zones, include_default_database=True)
 
         log_groups = glue_log_groups_arn(self, JOB_LOG_PREFIX)
         log_streams = glue_log_streams_arn(self, JOB_LOG_PREFIX)

@@ -382,6 +382,12 @@ class EmrCluster(Construct):
         return self.resource.ref
 
     @property
+    def auto_terminates(self) -> bool:
+        """True when the cluster has an auto-termination policy: an idle cluster then ends by itself, so
+        monitoring need not alarm on idleness."""
+        return self.props.auto_termination_idle_seconds is not None
+
+    @property
     def cluster_arn(self) -> str:
         return Stack.of(self).format_arn(
             service="elasticmapreduce",
