@@ -31,6 +31,7 @@ from rehearsal.moto_gaps import (
     ResolvedReference,
     adapt_for_moto,
     custom_resources_without_handlers,
+    placeholder_references,
     resolve_stack_outputs,
     settle_clusters,
     unsupported_resources,
@@ -230,6 +231,8 @@ class Rehearsal:
             return
         result.skipped = unsupported_resources(template)
         result.adaptations = adapt_for_moto(template)
+        skipped = {logical_id for logical_id, _ in result.skipped}
+        result.adaptations += placeholder_references(template, skipped, account, region)
         before = len(self._stand_ins)
         try:
             cloudformation.create_stack(

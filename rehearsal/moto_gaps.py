@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -109,6 +110,54 @@ def adapt_for_moto(template: dict[str, Any]) -> list[str]:
             properties["Tags"] = [{"TagKey": t["Key"], "TagValue": t["Value"]} for t in properties["Tags"]]
             notes.append(f"{logical_id} (AWS::KMS::Key): Tags given to moto as TagKey/TagValue")
     return notes
+
+
+def placeholder_references(template: dict[str, Any], skipped: set[str], account: str, region: str) -> list[str]:
+    """Rewrite, in place, ``Ref``/``Fn::GetAtt``/``Fn::Sub`` references to resources moto skips into placeholders.
+
+    moto resolves a ``Ref`` to a skipped resource to nothing (dropping the property that held it) and crashes on a
+    ``Fn::GetAtt`` of one. ``...Arn`` attributes get an ARN-shaped placeholder, because moto validates the
+    resources of IAM policies. Returns one note per distinct reference.
+    """
+    notes: dict[str, None] = {}
+
+    def placeholder(logical_id: str, attribute: str | None) -> str:
+        if attribute and attribute.split(".")[-1].endswith("Arn"):
+            value = f"arn:aws:rehearsal:{region}:{account}:placeholder/{logical_id}/{attribute}"
+        else:
+            value = f"rehearsal-placeholder-{logical_id}" + (f"-{attribute}" if attribute else "")
+        kind = f"Fn::GetAtt {logical_id}.{attribute}" if attribute else f"Ref {logical_id}"
+        notes[f"{kind} -> {value}"] = None
+        return value
+
+    def sub(match: re.Match[str]) -> str:
+        logical_id, _, attribute = match.group(1).partition(".")
+        return placeholder(logical_id, attribute or None) if logical_id in skipped else match.group(0)
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict) and len(node) == 1:
+            ((function, argument),) = node.items()
+            if function == "Ref" and argument in skipped:
+                return placeholder(argument, None)
+            if function == "Fn::GetAtt":
+                logical_id, attribute = argument if isinstance(argument, list) else str(argument).split(".", 1)
+                if logical_id in skipped:
+                    return placeholder(logical_id, attribute)
+            if function == "Fn::Sub":
+                text, variables = (argument, None) if isinstance(argument, str) else argument
+                text = re.sub(r"\$\{(?!!)([^}]+)\}", sub, text)
+                return {"Fn::Sub": text if variables is None else [text, walk(variables)]}
+        if isinstance(node, dict):
+            return {key: walk(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        return node
+
+    for section in ("Resources", "Outputs"):
+        for logical_id, body in template.get(section, {}).items():
+            if logical_id not in skipped:
+                template[section][logical_id] = walk(body)
+    return list(notes)
 
 
 def is_custom_resource(resource_type: str) -> bool:

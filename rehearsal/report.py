@@ -87,7 +87,11 @@ def markdown(verdict: Verdict, cdk_out: Path) -> str:
     out += ["", "## Custom resources created without running their handler (moto would need Docker)", ""]
     out += [f"- `{stack}`: `{lid}` ({kind})" for stack, lid, kind in custom] or ["- none"]
     adapted = [(res.stack_name, note) for res in r.results for note in res.adaptations]
-    out += ["", "## Properties rewritten for moto (moto misreads them; CloudFormation accepts them as synthesized)", ""]
+    out += [
+        "",
+        "## Rewritten for moto (tags moto misreads; references to resources it skips, given placeholders)",
+        "",
+    ]
     out += [f"- `{stack}`: {note}" for stack, note in adapted] or ["- none"]
     references = [(res.stack_name, ref) for res in r.results for ref in res.references]
     out += ["", "## Cross-stack references resolved (`Fn::GetStackOutput`, which moto lacks)", ""]

@@ -58,10 +58,12 @@ def answer_fleets_and_scaling(stub: OperationStubber, deployed: Deployed) -> lis
     cluster = {"ClusterId": deployed.cluster.cluster_id}
     stub.add_response("list_instance_fleets", {"InstanceFleets": fleets}, cluster)
     limits = deployed.cluster_properties.get("ManagedScalingPolicy", {}).get("ComputeLimits")
-    scaling = {
-        "ManagedScalingPolicy": {"ComputeLimits": {k: v if k == "UnitType" else int(v) for k, v in limits.items()}}
-    }
-    stub.add_response("get_managed_scaling_policy", scaling if limits else {}, cluster)
+    answer = {}
+    if limits:
+        answer = {
+            "ManagedScalingPolicy": {"ComputeLimits": {k: v if k == "UnitType" else int(v) for k, v in limits.items()}}
+        }
+    stub.add_response("get_managed_scaling_policy", answer, cluster)
     return fleets
 
 
@@ -101,20 +103,21 @@ def test_status_table(
     assert f"Cluster {cluster.name}: {cluster.cluster_id} ({properties['Name']}) {deployed.moto_cluster().state}" in out
     assert f"release:         {properties['ReleaseLabel']}\n" in out
     assert f"applications:    {', '.join(a['Name'] for a in properties['Applications'])}\n" in out
-    limits = properties["ManagedScalingPolicy"]["ComputeLimits"]
-    assert (
-        f"managed scaling: {limits['MinimumCapacityUnits']}-{limits['MaximumCapacityUnits']} {limits['UnitType']}"
-        in out
-    )
+    limits = properties.get("ManagedScalingPolicy", {}).get("ComputeLimits")
+    if limits:
+        low, high = limits["MinimumCapacityUnits"], limits["MaximumCapacityUnits"]
+        assert f"managed scaling: {low}-{high} {limits['UnitType']}" in out
+    else:
+        assert "managed scaling: off\n" in out
     assert f"logs:            {cluster.log_uri}\n" in out
     for fleet in fleets:
-        spot = fleet["TargetSpotCapacity"]
+        spot, on_demand = fleet["TargetSpotCapacity"], fleet["TargetOnDemandCapacity"]
         columns = [
             fleet["InstanceFleetType"],
             re.escape(fleet["Name"]),
             fleet["Status"]["State"],
             re.escape(", ".join(s["InstanceType"] for s in fleet["InstanceTypeSpecifications"])),
-            f"{fleet['TargetOnDemandCapacity']}/{fleet['TargetOnDemandCapacity']}",
+            f"{on_demand}/{on_demand}" if on_demand else "-",
             f"{spot - 1}/{spot}" if spot else "-",
         ]
         assert re.search(r"^  " + r"\s+".join(str(c) for c in columns) + "$", out, re.M), (columns, out)
@@ -139,8 +142,9 @@ def test_status_json(
         (f["InstanceFleetType"], f["TargetOnDemandCapacity"], f["TargetSpotCapacity"], f["ProvisionedSpotCapacity"])
         for f in fleets
     ]
-    limits = deployed.cluster_properties["ManagedScalingPolicy"]["ComputeLimits"]
-    assert cluster["scaling"]["maximum"] == int(limits["MaximumCapacityUnits"])
+    limits = deployed.cluster_properties.get("ManagedScalingPolicy", {}).get("ComputeLimits")
+    expected = int(limits["MaximumCapacityUnits"]) if limits else None
+    assert (cluster["scaling"] or {}).get("maximum") == expected
 
 
 # -- submit ---------------------------------------------------------------------------------------------------
