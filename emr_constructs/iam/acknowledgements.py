@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 import jsii
-from aws_cdk import Acknowledgment, Stack, Validations
+from aws_cdk import Acknowledgment, CfnResource, Stack, Validations
 from aws_cdk import aws_iam as iam
 from constructs import Construct, IConstruct, IValidation
 
@@ -115,8 +115,30 @@ class _AcknowledgeAfterPrepare:
         self._reason = reason
 
     def validate(self) -> list[str]:
-        _acknowledge_new(self._target, wildcard_resource_findings(self._target, self._resources), self._reason)
+        added = _acknowledge_new(self._target, wildcard_resource_findings(self._target, self._resources), self._reason)
+        # cdk-nag's write-suppressions aspect has already run: copy what was added into the templates'
+        # metadata ourselves, so the deployed template shows these acknowledgements as it shows the others.
+        if added:
+            _write_to_template_metadata(self._target, added, self._reason)
         return []
+
+
+#: Template metadata key cdk-nag's ``WriteNagSuppressionsToCloudFormationAspect`` writes.
+NAG_METADATA_KEY = "cdk_nag"
+
+
+def _write_to_template_metadata(target: IConstruct, rule_ids: Sequence[str], reason: str) -> None:
+    for construct in target.node.find_all():
+        if not CfnResource.is_cfn_resource(construct):
+            continue
+        resource = cast(CfnResource, construct)
+        existing = resource.get_metadata(NAG_METADATA_KEY)
+        rules = list(existing.get("rules_to_suppress", [])) if isinstance(existing, dict) else []
+        known = {rule.get("id") for rule in rules if isinstance(rule, dict)}
+        rules.extend({"id": rule_id, "reason": reason} for rule_id in rule_ids if rule_id not in known)
+        resource.add_metadata(
+            NAG_METADATA_KEY, {**(existing if isinstance(existing, dict) else {}), "rules_to_suppress": rules}
+        )
 
 
 # aws-cdk-lib writes acknowledgement keys as "Annotation::<id>" (older versions: "annotation::").
@@ -131,9 +153,12 @@ def _acknowledged(scope: IConstruct) -> set[str]:
     return ids
 
 
-def _acknowledge_new(target: IConstruct, rule_ids: Iterable[str], reason: str) -> None:
+def _acknowledge_new(target: IConstruct, rule_ids: Iterable[str], reason: str) -> list[str]:
+    """Acknowledge the ids not yet acknowledged on ``target``; return those it added."""
     known = _acknowledged(target)
-    acknowledge(target, [rule_id for rule_id in dict.fromkeys(rule_ids) if rule_id not in known], reason)
+    added = [rule_id for rule_id in dict.fromkeys(rule_ids) if rule_id not in known]
+    acknowledge(target, added, reason)
+    return added
 
 
 def acknowledge_wildcard_resources(grantee: iam.IGrantable, resources: Sequence[str], reason: str) -> None:
