@@ -58,17 +58,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--region", default=DEFAULT_REGION, help=f"region for environment-agnostic stacks (default {DEFAULT_REGION})"
     )
+    parser.add_argument("--report-dir", type=Path, help="where to write rehearsal-<env>.md (default: the cdk.out)")
     parser.add_argument("cdk_out", nargs="?", default="cdk.out", type=Path, help="cloud assembly (default cdk.out)")
     args = parser.parse_args(argv)
+    report_dir: Path = args.report_dir or args.cdk_out
     failed = False
     for env in args.env:
         try:
-            verdict = rehearse(args.cdk_out, env, args.region)
+            verdict = rehearse(args.cdk_out, env, args.region, report_dir)
         except AssemblyError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
         print(summary(verdict))
-        print(f"report: {args.cdk_out / f'rehearsal-{env}.md'}")
+        print(f"report: {report_dir / f'rehearsal-{env}.md'}")
         failed = failed or not verdict.ok
     return 1 if failed else 0
 

@@ -1,4 +1,4 @@
-"""One environment deployed into moto (by the rehearsal) for every CLI test of the package."""
+"""The bundled app's dev environment, deployed into moto by the rehearsal, for every CLI test of the package."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from rehearsal.assembly import load_environment
 from rehearsal.deploy import Rehearsal, new_session, rehearsal
 from stacks.platform_stage import PlatformStage
 from tests.cli.stubs import OperationStubber
-from tests.rehearsal.support import ENV, REGION, assembly_with_clusters
+from tests.rehearsal.support import ENV, REGION, assembly_of, exports_clusters
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,9 @@ class Deployed:
 
 @pytest.fixture(scope="package")
 def deployed(platform: dict[str, PlatformStage]) -> Iterator[Deployed]:
-    stacks = load_environment(assembly_with_clusters(platform[ENV]), ENV)
+    cdk_out = assembly_of(platform[ENV])
+    assert exports_clusters(cdk_out, ENV), f"the bundled app's {ENV} environment exports no cluster to test against"
+    stacks = load_environment(cdk_out, ENV)
     with rehearsal(stacks, env=ENV, region=REGION) as run:
         results = run.deploy()
         assert run.ok, [(r.stack_name, r.status, r.reasons) for r in results]
