@@ -1,0 +1,1 @@
+"""Synth benchmark harness (``make bench``); not part of the library or of ``make test``."""

@@ -1,0 +1,367 @@
+"""Synth benchmark: ``python -m bench.run`` (``make bench``).
+
+Every measurement is the wall time of a fresh process, started the way the CDK CLI starts ``app.py``: cdk.json's
+context plus the keys the CLI adds, in ``CDK_CONTEXT_JSON``, and an empty ``CDK_OUTDIR``; the virtualenv's
+``bin/`` first on PATH so jsii runs on its Node.js. Cases are interleaved (one round runs each case once) so a
+slow spell of the machine hits every case alike, and each figure is the median of the rounds.
+
+Absolute seconds depend on the machine; the results are reported as ratios to the floor (``bench/floor.py``,
+one trivial resource) measured in the same run. Results go to ``bench/results/results.{md,json}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench import make_configs
+from bench.make_configs import CLUSTER_COUNTS, config_name
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS_DIR = ROOT / "bench" / "results"
+#: Context keys the CDK CLI adds to cdk.json's (seen in CDK_CONTEXT_JSON under `cdk synth`, CLI 2.1148).
+CLI_CONTEXT: dict[str, Any] = {
+    "aws:cdk:enable-path-metadata": True,
+    "aws:cdk:enable-asset-metadata": True,
+    "aws:cdk:version-reporting": True,
+    "aws:cdk:bundling-stacks": ["**"],
+}
+#: What the Makefile exports for every target.
+MAKE_ENV = {
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    "AWS_EC2_METADATA_DISABLED": "true",
+    "CDK_DISABLE_VERSION_CHECK": "1",
+    "CDK_CLI_NOTICES": "false",
+}
+#: Targets from issue 7, as ratios to the floor (the test suite's is in seconds on the machine measured).
+FULL_APP_TARGET = 2.0
+FIFTY_CLUSTERS_TARGET = 6.0
+MAKE_TEST_TARGET_SECONDS = 60.0
+#: Growth counts as linear when a straight line explains this share of the variance of the medians.
+LINEAR_R2 = 0.98
+
+
+@dataclass(frozen=True)
+class Case:
+    key: str
+    label: str
+    argv: tuple[str, ...]
+    context: dict[str, Any] = field(default_factory=dict)
+    clusters: int | None = None
+    synth: bool = True
+
+
+def synth_cases(config_dir: Path) -> list[Case]:
+    """The synth cases; the scaling ones read the settings :mod:`bench.make_configs` wrote into ``config_dir``."""
+    python = sys.executable
+    cases = [
+        Case("floor", "floor: empty app, one resource", (python, "bench/floor.py")),
+        Case("full", "full app: all environments, policy packs on", (python, "app.py")),
+        Case("single", "one environment (prod), policy packs on", (python, "app.py"), {"env": "prod"}),
+    ]
+    for count in CLUSTER_COUNTS:
+        name = config_name(count)
+        context = {"env": name, "config_dir": str(config_dir)}
+        label = f"one environment, {count} cluster{'s' if count > 1 else ''}"
+        cases.append(Case(name, label, (python, "app.py"), context, clusters=count))
+    return cases
+
+
+def test_cases() -> list[Case]:
+    # What `make unit` runs (pyproject's addopts apply), quiet, and without writing .pytest_cache.
+    extra = shlex.split(os.environ.get("PYTEST_ARGS", ""))
+    pytest = (sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *extra)
+    return [
+        Case("tests", "test suite (pytest, serial, as make test)", pytest, synth=False),
+        Case("tests-n2", "test suite with -n 2 (pytest-xdist)", (*pytest, "-n", "2"), synth=False),
+    ]
+
+
+def base_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CDK_CONTEXT") and k != "CDK_OUTDIR"}
+    env.update(MAKE_ENV)
+    bin_dir = str(Path(sys.executable).parent)
+    env["PATH"] = os.pathsep.join([bin_dir, str(ROOT / "node_modules" / ".bin"), env.get("PATH", "")])
+    return env
+
+
+def cdk_context(extra: dict[str, Any]) -> dict[str, Any]:
+    context: dict[str, Any] = json.loads((ROOT / "cdk.json").read_text())["context"]
+    return {**context, **CLI_CONTEXT, **extra}
+
+
+class BenchError(RuntimeError):
+    pass
+
+
+def run_once(case: Case, env: dict[str, str]) -> tuple[float, dict[str, Any]]:
+    """Wall seconds of one fresh process running ``case``, and what its assembly holds."""
+    with tempfile.TemporaryDirectory(prefix="bench-cdk-out-") as outdir:
+        run_env = dict(env)
+        if case.synth:
+            run_env["CDK_OUTDIR"] = outdir
+            run_env["CDK_CONTEXT_JSON"] = json.dumps(cdk_context(case.context))
+        start = time.perf_counter()
+        proc = subprocess.run(case.argv, cwd=ROOT, env=run_env, capture_output=True, text=True, check=False)
+        elapsed = time.perf_counter() - start
+        if proc.returncode != 0:
+            tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-25:])
+            raise BenchError(f"{case.key}: {shlex.join(case.argv)} exited {proc.returncode}\n{tail}")
+        return elapsed, assembly_stats(Path(outdir)) if case.synth else {}
+
+
+def assembly_stats(outdir: Path) -> dict[str, Any]:
+    """Stacks, resources and the largest stack of a cloud assembly (nested Stage assemblies included)."""
+    stacks = []
+    for path in outdir.rglob("*.template.json"):
+        stacks.append((len(json.loads(path.read_text()).get("Resources", {})), path.stat().st_size))
+    return {
+        "stacks": len(stacks),
+        "resources": sum(r for r, _ in stacks),
+        "max_stack_resources": max((r for r, _ in stacks), default=0),
+        "max_template_bytes": max((b for _, b in stacks), default=0),
+    }
+
+
+def measure(cases: Sequence[Case], repeats: int, env: dict[str, str]) -> dict[str, dict[str, Any]]:
+    samples: dict[str, list[float]] = {c.key: [] for c in cases}
+    stats: dict[str, dict[str, Any]] = {}
+    for round_ in range(1, repeats + 1):
+        for case in cases:
+            elapsed, assembly = run_once(case, env)
+            samples[case.key].append(elapsed)
+            stats.setdefault(case.key, assembly)
+            print(f"  round {round_}/{repeats} {case.key:<12} {elapsed:6.2f} s", flush=True)
+    return {
+        c.key: {
+            "label": c.label,
+            "command": shlex.join(c.argv[1:]),
+            "context": c.context,
+            "clusters": c.clusters,
+            "samples_s": [round(s, 3) for s in samples[c.key]],
+            "median_s": round(statistics.median(samples[c.key]), 3),
+            **stats.get(c.key, {}),
+        }
+        for c in cases
+    }
+
+
+def time_command(argv: Sequence[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(list(argv), cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise BenchError(f"{shlex.join(argv)} exited {proc.returncode}\n{(proc.stdout + proc.stderr)[-3000:]}")
+    return elapsed
+
+
+def linear_fit(xs: Sequence[float], ys: Sequence[float]) -> dict[str, Any]:
+    """Least-squares line through the medians, its R² and each point's residual."""
+    n = len(xs)
+    mean_x, mean_y = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mean_x) ** 2 for x in xs)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sxx
+    intercept = mean_y - slope * mean_x
+    predicted = [intercept + slope * x for x in xs]
+    ss_res = sum((y - p) ** 2 for y, p in zip(ys, predicted, strict=True))
+    ss_tot = sum((y - mean_y) ** 2 for y in ys)
+    return {
+        "slope_s_per_cluster": round(slope, 4),
+        "intercept_s": round(intercept, 3),
+        "r2": round(1 - ss_res / ss_tot if ss_tot else 1.0, 4),
+        "residuals_s": [round(y - p, 3) for y, p in zip(ys, predicted, strict=True)],
+    }
+
+
+def machine() -> dict[str, Any]:
+    def first_line(argv: Sequence[str]) -> str:
+        try:
+            out = subprocess.run(list(argv), capture_output=True, text=True, env=base_env(), check=False).stdout
+        except OSError:
+            return "unknown"
+        return out.strip().splitlines()[0] if out.strip() else "unknown"
+
+    cpu, memory = "unknown", "unknown"
+    cpuinfo, meminfo = Path("/proc/cpuinfo"), Path("/proc/meminfo")
+    if cpuinfo.exists():
+        cpu = next((ln.split(":", 1)[1].strip() for ln in cpuinfo.read_text().splitlines() if "model name" in ln), cpu)
+    if meminfo.exists():
+        kib = next((int(ln.split()[1]) for ln in meminfo.read_text().splitlines() if ln.startswith("MemTotal")), 0)
+        memory = f"{kib / 1024 / 1024:.1f} GiB"
+    from importlib.metadata import version
+
+    return {
+        "nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "cpu": cpu,
+        "memory": memory,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "node": first_line(["node", "--version"]),
+        "aws-cdk-lib": version("aws-cdk-lib"),
+        "constructs": version("constructs"),
+        "cdk-nag": version("cdk-nag"),
+        "jsii": version("jsii"),
+        "commit": first_line(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"]),
+        "dirty": first_line(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"]) != "unknown",
+    }
+
+
+def summarize(synth: dict[str, dict[str, Any]], suite: dict[str, Any], repeats: int) -> dict[str, Any]:
+    floor = synth["floor"]["median_s"]
+    for row in synth.values():
+        row["ratio"] = round(row["median_s"] / floor, 2)
+    counts = [c for c in CLUSTER_COUNTS if config_name(c) in synth]
+    scaling: dict[str, Any] = {}
+    if len(counts) >= 3:
+        fit = linear_fit(counts, [synth[config_name(c)]["median_s"] for c in counts])
+        fit["clusters"] = counts
+        fit["ratio_per_cluster"] = round(fit["slope_s_per_cluster"] / floor, 4)
+        fit["linear"] = fit["r2"] >= LINEAR_R2
+        scaling = fit
+    targets = []
+    if "full" in synth:
+        ratio = synth["full"]["ratio"]
+        target = f"full app <= {FULL_APP_TARGET}x floor"
+        targets.append({"target": target, "value": f"{ratio}x", "met": ratio <= FULL_APP_TARGET})
+    fifty = config_name(50)
+    if fifty in synth and scaling:
+        ratio = synth[fifty]["ratio"]
+        ok = ratio <= FIFTY_CLUSTERS_TARGET and scaling["linear"]
+        value = f"{ratio}x, R²={scaling['r2']}"
+        targets.append({"target": f"50 clusters <= {FIFTY_CLUSTERS_TARGET}x floor, linear", "value": value, "met": ok})
+    if suite.get("make_test_s") is not None:
+        seconds = suite["make_test_s"]
+        target = f"make test < {MAKE_TEST_TARGET_SECONDS:.0f} s"
+        targets.append({"target": target, "value": f"{seconds:.1f} s", "met": seconds < MAKE_TEST_TARGET_SECONDS})
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "repeats": repeats,
+        "floor_s": floor,
+        "synth": synth,
+        "scaling": scaling,
+        "test_suite": suite,
+        "targets": targets,
+        "machine": machine(),
+    }
+
+
+def markdown(result: dict[str, Any]) -> str:
+    m = result["machine"]
+    lines = [
+        "# Synth benchmark",
+        "",
+        f"Measured {result['date']} by `make bench` (`python -m bench.run`) at commit `{m['commit']}`"
+        f"{' (with uncommitted changes)' if m['dirty'] else ''}. Each synth figure is the median of "
+        f"{result['repeats']} fresh processes, interleaved; ratios are to the floor measured in the same run "
+        f"({result['floor_s']:.2f} s here). Absolute seconds vary between machines; compare ratios.",
+        "",
+        "| measurement | ratio to floor | median (s) | stacks | resources | largest stack (resources / bytes) |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in result["synth"].values():
+        largest = f"{row.get('max_stack_resources', 0)} / {row.get('max_template_bytes', 0):,}"
+        lines.append(
+            f"| {row['label']} | {row['ratio']:.2f}x | {row['median_s']:.2f} | {row.get('stacks', '')} "
+            f"| {row.get('resources', '')} | {largest} |"
+        )
+    scaling = result["scaling"]
+    if scaling:
+        lines += [
+            "",
+            "## Scaling with clusters",
+            "",
+            f"Least-squares line through the medians at {', '.join(map(str, scaling['clusters']))} clusters: "
+            f"{scaling['slope_s_per_cluster']:.3f} s per added cluster ({scaling['ratio_per_cluster']:.3f}x floor), "
+            f"R² = {scaling['r2']}, residuals {', '.join(f'{r:+.2f}' for r in scaling['residuals_s'])} s: "
+            f"growth is {'linear' if scaling['linear'] else 'NOT linear'} (threshold R² >= {LINEAR_R2}).",
+        ]
+    suite = result["test_suite"]
+    if suite:
+        lines += ["", "## Test suite", "", "| step | median (s) | runs |", "|---|---:|---:|"]
+        for step in suite["steps"]:
+            lines.append(f"| {step['label']} | {step['median_s']:.1f} | {len(step['samples_s'])} |")
+        if suite.get("make_test_s") is not None:
+            lines.append(f"| **make test** (lint + typecheck + serial pytest) | **{suite['make_test_s']:.1f}** | |")
+    if result["targets"]:
+        lines += ["", "## Targets (issue 7)", "", "| target | measured | met |", "|---|---|---|"]
+        for t in result["targets"]:
+            lines.append(f"| {t['target']} | {t['value']} | {'yes' if t['met'] else '**no**'} |")
+    lines += ["", "## Machine", "", "| | |", "|---|---|"]
+    for key in ("nproc", "cpu", "memory", "os", "python", "node", "aws-cdk-lib", "constructs", "cdk-nag", "jsii"):
+        lines.append(f"| {key} | {m[key]} |")
+    return "\n".join(lines) + "\n"
+
+
+def run_suite(repeats: int, env: dict[str, str], xdist: bool) -> dict[str, Any]:
+    steps = []
+    python_bin = Path(sys.executable).parent
+    for key, label, argv in (
+        ("ruff-check", "ruff check .", [str(python_bin / "ruff"), "check", "."]),
+        ("ruff-format", "ruff format --check .", [str(python_bin / "ruff"), "format", "--check", "."]),
+        ("mypy", "mypy (strict; warm cache)", [str(python_bin / "mypy")]),
+    ):
+        samples = [time_command(argv, env) for _ in range(2)]  # the first may fill mypy's cache
+        steps.append({"key": key, "label": label, "samples_s": [round(s, 2) for s in samples], "median_s": samples[-1]})
+    cases = [c for c in test_cases() if xdist or c.key == "tests"]
+    measured = measure(cases, repeats, env)
+    for case in cases:
+        row = measured[case.key]
+        steps.append({"key": case.key, "label": case.label, "samples_s": row["samples_s"], "median_s": row["median_s"]})
+    by_key = {s["key"]: s["median_s"] for s in steps}
+    make_test = by_key["ruff-check"] + by_key["ruff-format"] + by_key["mypy"] + by_key["tests"]
+    return {"steps": steps, "make_test_s": round(make_test, 1)}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5, help="fresh processes per synth case (default 5)")
+    parser.add_argument("--test-repeats", type=int, default=3, help="runs of the test suite (default 3)")
+    parser.add_argument("--skip-tests", action="store_true", help="synth cases only")
+    parser.add_argument("--no-xdist", action="store_true", help="do not time the suite with -n 2")
+    parser.add_argument("--only", nargs="*", help="synth case keys to run (the floor always runs)")
+    parser.add_argument("--output", type=Path, default=RESULTS_DIR, help="where results.md/json go")
+    args = parser.parse_args(argv)
+
+    env = base_env()
+    config_dir = Path(tempfile.mkdtemp(prefix="bench-config-"))
+    make_configs.write(config_dir)
+    cases = synth_cases(config_dir)
+    if args.only:
+        cases = [c for c in cases if c.key == "floor" or c.key in args.only]
+    started = time.perf_counter()
+    try:
+        print(f"synth: {len(cases)} cases x {args.repeats} rounds", flush=True)
+        synth = measure(cases, args.repeats, env)
+        suite: dict[str, Any] = {}
+        if not args.skip_tests:
+            print(f"test suite: {args.test_repeats} rounds", flush=True)
+            suite = run_suite(args.test_repeats, env, xdist=not args.no_xdist)
+    except BenchError as error:
+        print(f"bench failed: {error}", file=sys.stderr)
+        return 1
+    result = summarize(synth, suite, args.repeats)
+    result["bench_wall_s"] = round(time.perf_counter() - started, 1)
+    args.output.mkdir(parents=True, exist_ok=True)
+    (args.output / "results.json").write_text(json.dumps(result, indent=2) + "\n")
+    (args.output / "results.md").write_text(markdown(result))
+    print(markdown(result))
+    print(f"bench took {result['bench_wall_s']:.0f} s; wrote {args.output}/results.md and results.json")
+    return 0 if all(t["met"] for t in result["targets"]) else 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
