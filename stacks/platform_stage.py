@@ -9,6 +9,7 @@ from stacks.base import PlatformStack
 from stacks.catalog_stack import CatalogStack
 from stacks.compute_stack import ComputeStack
 from stacks.data_lake_stack import DataLakeStack
+from stacks.monitoring_stack import MonitoringStack
 from stacks.network_stack import NetworkStack
 from stacks.settings import EnvironmentSettings
 from stacks.warehouse_stack import WarehouseStack
@@ -55,6 +56,16 @@ class PlatformStage(Stage):
                     warehouse=self.warehouse.warehouse,
                 )
             )
+
+        self.monitoring = MonitoringStack(
+            self,
+            "Monitoring",
+            settings=settings,
+            clusters=[c for stack in self.compute for c in stack.clusters.values()],
+            glue_jobs=self.catalog.jobs,
+            crawlers=self.catalog.catalog.crawlers,
+            warehouse=self.warehouse.warehouse,
+        )
 
     @property
     def stacks(self) -> list[PlatformStack]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from emr_constructs.catalog import DataCatalogProps, GlueJobProps, ZonePrefix
 from emr_constructs.cluster import ClusterProps
 from emr_constructs.errors import Checks, EmrConfigError, Problem
+from emr_constructs.monitoring import MonitoringProps
 from emr_constructs.network import ExistingNetworkProps, VpcProps
 from emr_constructs.storage import DataLakeProps
 from emr_constructs.warehouse import WarehouseProps
@@ -185,6 +186,8 @@ class EnvironmentSettings:
     """The Redshift warehouse (serverless by default; serverless needs 3 AZs)."""
     compute: ComputeSettings = ComputeSettings()
     """The EMR clusters, and which lake folders each may read and write."""
+    monitoring: MonitoringProps = MonitoringProps()
+    """Alarm thresholds, notification subscribers and the dashboard name."""
 
     def problems(self) -> list[Problem]:
         checks = Checks()
@@ -238,6 +241,7 @@ class EnvironmentSettings:
         checks.extend(self.catalog.problems(), prefix="catalog")
         checks.extend(self.warehouse.problems(), prefix="warehouse")
         checks.extend(self.compute.problems(), prefix="compute")
+        checks.extend(self.monitoring.problems(), prefix="monitoring")
         return checks.problems
 
 

@@ -114,8 +114,10 @@ class ClusterProps:
     """Capacity as instance groups (one subnet; custom autoscaling possible). Default: not used."""
     managed_scaling: ManagedScaling | None = None
     """EMR managed scaling of core and task capacity. Default: off (fixed capacity)."""
-    auto_termination_idle_seconds: int | None = None
-    """Terminate the cluster after this many idle seconds, 60-604800. Default: off (long-running cluster)."""
+    auto_termination_idle_seconds: int | None = 3600
+    """Terminate the cluster after this many idle seconds, 60-604800. Default 3600: a forgotten cluster stops
+    costing money after an hour of idleness (and passes the library's EMR-ScalingOrAutoTermination rule).
+    ``None`` for a long-running cluster: give it managed scaling instead, and turn termination protection on."""
     termination_protection: bool = False
     """Refuse API/console termination until turned off. Default off; turn on for production clusters."""
     step_concurrency_level: int | None = None

@@ -71,6 +71,7 @@ def production(app: App) -> EmrCluster:
                 ),
             ),
             managed_scaling=ManagedScaling(minimum=12, maximum=60, maximum_on_demand=16),
+            auto_termination_idle_seconds=None,  # long-running: managed scaling sizes it instead
             termination_protection=True,
             spread_primary_nodes=True,
         ),

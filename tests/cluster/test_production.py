@@ -87,6 +87,7 @@ PROD_SETTINGS: dict[str, Any] = {
     },
     "managed_scaling": {"minimum": 12, "maximum": 60, "maximum_on_demand": 16, "maximum_core": 16},
     "termination_protection": True,
+    "auto_termination_idle_seconds": None,
     "spread_primary_nodes": True,
     "step_concurrency_level": 4,
     "unhealthy_node_replacement": True,

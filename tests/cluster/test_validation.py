@@ -877,7 +877,11 @@ def regional_error(props: ClusterProps, region: str, key_arn: str | None = None)
 
 
 def test_fails_managed_scaling_before_6_14_in_newer_regions() -> None:
-    props = ClusterProps(release_label="emr-6.12.0", managed_scaling=ManagedScaling(minimum=2, maximum=4))
+    props = ClusterProps(
+        release_label="emr-6.12.0",
+        managed_scaling=ManagedScaling(minimum=2, maximum=4),
+        auto_termination_idle_seconds=None,
+    )
     assert regional_error(props, "ca-west-1") == problem(
         "managed_scaling",
         "ManagedScaling(...)",
