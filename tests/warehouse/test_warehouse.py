@@ -180,7 +180,7 @@ def test_namespace_is_encrypted_logged_with_managed_admin_secret_and_default_rol
 def test_workgroup_is_private_tls_only_with_enhanced_vpc_routing(built: Built) -> None:
     warehouse = built.serverless
     workgroup = resource(built.serverless_template, warehouse.workgroup)
-    properties = workgroup["Properties"]
+    properties = dict(workgroup["Properties"])  # a copy: the module's tests share the template
     subnets = properties.pop("SubnetIds")
     assert properties == {
         "WorkgroupName": "serverless-warehouse-cc5a0c49",
