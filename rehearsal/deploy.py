@@ -12,12 +12,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import boto3
 import botocore.session
 from botocore.exceptions import ClientError
 from botocore.loaders import create_loader
 from moto import mock_aws
+from moto.cloudformation.models import Stack as MotoStack
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
 from emr_constructs.cli.main import main as cli_main
@@ -106,6 +108,8 @@ class Rehearsal:
         self.emr_answers = EmrAnswers()
         self._stand_ins = stand_ins
         self._sessions: dict[tuple[str, str], boto3.Session] = {}
+        self._clients: dict[tuple[str, str, str], Any] = {}
+        self._created: dict[tuple[str, str, str], dict[str, Any]] = {}
 
     # -- where each stack goes -------------------------------------------------------------------------------
     def region_of(self, stack: StackArtifact) -> str:
@@ -141,6 +145,12 @@ class Rehearsal:
                     region_name=region_name,
                 )
         return self._sessions[key]
+
+    def client(self, service: str, account: str, region: str) -> Any:
+        """One client per service, account and region: creating a botocore client costs milliseconds each time."""
+        if (service, account, region) not in self._clients:
+            self._clients[(service, account, region)] = self.session(account, region).client(service)
+        return self._clients[(service, account, region)]
 
     def operator_session(self) -> boto3.Session:
         """A fresh session for the CLI whose clients get the template's answers to the EMR calls moto lacks."""
@@ -185,12 +195,11 @@ class Rehearsal:
         return bool(self.results) and all(r.ok for r in self.results)
 
     def _bootstrap(self, account: str, region: str) -> None:
-        session = self.session(account, region)
-        session.client("ssm").put_parameter(
+        self.client("ssm", account, region).put_parameter(
             Name=f"/cdk-bootstrap/{BOOTSTRAP_QUALIFIER}/version", Value=BOOTSTRAP_VERSION, Type="String", Overwrite=True
         )
         bucket = f"cdk-{BOOTSTRAP_QUALIFIER}-assets-{account}-{region}"
-        s3 = session.client("s3")
+        s3 = self.client("s3", account, region)
         if region == "us-east-1":
             s3.create_bucket(Bucket=bucket)
         else:
@@ -212,12 +221,12 @@ class Rehearsal:
             if asset.packaging == "zip" and asset.source.is_dir()
             else asset.source.read_bytes()
         )
-        self.session(account, region).client("s3").put_object(Bucket=bucket, Key=key, Body=body)
+        self.client("s3", account, region).put_object(Bucket=bucket, Key=key, Body=body)
         self.assets.append(AssetUpload(location, f"{asset.packaging}, {len(body)} bytes"))
 
     def _create(self, stack: StackArtifact, result: StackResult) -> None:
         account, region = self.account_of(stack), self.region_of(stack)
-        cloudformation = self.session(account, region).client("cloudformation")
+        cloudformation = self.client("cloudformation", account, region)
         template = stack.template()
         result.resource_count = len(template.get("Resources", {}))
         result.template_bytes = stack.template_path.stat().st_size
@@ -267,14 +276,18 @@ class Rehearsal:
 
     def _describe_stack(self, account: str) -> Any:
         def describe(name: str, region: str) -> dict[str, Any] | None:
-            cloudformation = self.session(account, region).client("cloudformation")
-            try:
-                stacks: list[dict[str, Any]] = cloudformation.describe_stacks(StackName=name)["Stacks"]
-            except ClientError as error:
-                if "does not exist" in error.response["Error"].get("Message", ""):
+            # A created stack's outputs do not change during the rehearsal; a template references them many times.
+            if (account, region, name) not in self._created:
+                try:
+                    found = self.client("cloudformation", account, region).describe_stacks(StackName=name)["Stacks"]
+                except ClientError as error:
+                    if "does not exist" in error.response["Error"].get("Message", ""):
+                        return None
+                    raise
+                if not found or found[0]["StackStatus"] != "CREATE_COMPLETE":
                     return None
-                raise
-            return stacks[0] if stacks and stacks[0]["StackStatus"] == "CREATE_COMPLETE" else None
+                self._created[(account, region, name)] = found[0]
+            return self._created[(account, region, name)]
 
         return describe
 
@@ -289,8 +302,25 @@ class Rehearsal:
 @contextlib.contextmanager
 def rehearsal(stacks: Sequence[StackArtifact], *, env: str, region: str = DEFAULT_REGION) -> Iterator[Rehearsal]:
     """A moto world (in-process, fake credentials, no network) holding nothing yet; gone when the block exits."""
-    with mock_aws(), custom_resources_without_handlers() as stand_ins:
+    with mock_aws(), custom_resources_without_handlers() as stand_ins, _json_templates_read_as_json():
         yield Rehearsal(stacks, env=env, region=region, stand_ins=stand_ins)
+
+
+@contextlib.contextmanager
+def _json_templates_read_as_json() -> Iterator[None]:
+    """moto reads every template with PyYAML's pure-Python loader (~0.1 s per CDK stack, several times per stack);
+    CDK writes JSON, which ``json`` reads to the same result far faster. YAML templates still go to moto's reader."""
+    original = MotoStack.parse_template
+
+    def parse(template: str) -> dict[str, Any]:
+        try:
+            parsed: dict[str, Any] = json.loads(template)
+        except ValueError:
+            return original(template)
+        return parsed
+
+    with mock.patch.object(MotoStack, "parse_template", staticmethod(parse)):
+        yield
 
 
 def _substitute(text: str, account: str, region: str) -> str:
