@@ -1,4 +1,4 @@
-"""``python -m rehearsal --env dev [cdk.out]``: rehearse one environment's deploy in moto; exit 1 if it fails."""
+"""``python -m rehearsal --env dev [--env prod ...] [cdk.out]``: rehearse deploys in moto; exit 1 if one fails."""
 
 from __future__ import annotations
 

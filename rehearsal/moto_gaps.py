@@ -6,7 +6,11 @@ Every gap is recorded, so the report says exactly what the rehearsal did not che
   before creating the stack, from the referenced stack's outputs, as CloudFormation would at create time; a
   missing stack or output fails the stack.
 - Resource types moto has no model for (``AWS::S3::BucketPolicy``, ``AWS::CDK::Metadata``, most Glue types, ...)
-  are skipped by moto with a warning: they are listed per stack; the rest of the stack is still created.
+  are skipped by moto with a warning: they are listed per stack; the rest of the stack is still created. moto
+  resolves a ``Ref`` to a skipped resource to nothing and crashes on its ``Fn::GetAtt``: those references get
+  placeholders.
+- ``AWS::KMS::Key`` tags: moto's model fails on CloudFormation's ``{Key, Value}`` tags; they are given to it in
+  the KMS API's shape.
 - Custom resources: moto runs their Lambda handler in Docker. The rehearsal does not run handlers; it checks that
   the provider function exists and marks the resource created without data.
 - ``AWS::EMR::Cluster``: moto ignores ``Instances.KeepJobFlowAliveWhenNoSteps``, ``Applications``, instance
