@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
+from aws_cdk import App
 from syrupy.extensions.json import JSONSnapshotExtension
 
 import app as bundled_app
 from stacks.platform_stage import PlatformStage
-from tests.support import new_app, normalize_template
+from tests.support import CDK_CONTEXT, normalize_template
 
 
 class CfnTemplateSnapshot(JSONSnapshotExtension):
@@ -27,10 +30,23 @@ def template_snapshot(snapshot: Any) -> Any:
     return snapshot.use_extension(CfnTemplateSnapshot)
 
 
+@dataclass(frozen=True)
+class Platform:
+    """The bundled app synthesized once: its stages by environment and the cloud assembly on disk."""
+
+    stages: dict[str, PlatformStage]
+    assembly_dir: Path
+
+
 @pytest.fixture(scope="session")
-def platform() -> dict[str, PlatformStage]:
+def synthesized_platform(tmp_path_factory: pytest.TempPathFactory) -> Platform:
     """The bundled app, every environment, built once per session with cdk.json's context (as ``cdk synth``)."""
-    app = new_app()
+    app = App(context=CDK_CONTEXT, outdir=str(tmp_path_factory.mktemp("cdk.out")))
     stages = bundled_app.build(app, policy_packs=False)
-    app.synth()
-    return {stage.settings.name: stage for stage in stages}
+    assembly = app.synth()
+    return Platform({stage.settings.name: stage for stage in stages}, Path(assembly.directory))
+
+
+@pytest.fixture(scope="session")
+def platform(synthesized_platform: Platform) -> dict[str, PlatformStage]:
+    return synthesized_platform.stages

@@ -8,7 +8,11 @@ import pytest
 from aws_cdk import Stack
 from aws_cdk.assertions import Template
 
+from policy import lint
+from policy.assembly import read_assembly
+from policy.findings import Severity
 from stacks.platform_stage import PlatformStage
+from tests.conftest import Platform
 from tests.support import nag_findings
 
 ENVIRONMENTS = ("dev", "staging", "prod")
@@ -95,3 +99,10 @@ def test_data_lake_exports_have_stable_names(platform: dict[str, PlatformStage])
 def test_templates_match_snapshots(platform: dict[str, PlatformStage], env: str, template_snapshot: Any) -> None:
     templates = {s.node.id: Template.from_stack(s).to_json() for s in platform[env].stacks}
     assert templates == template_snapshot
+
+
+def test_cfn_lint_reports_no_errors_on_any_template(synthesized_platform: Platform) -> None:
+    assembly = read_assembly(synthesized_platform.assembly_dir)
+    assert len(assembly.stacks) >= 3 * 6
+    errors = [f.line() for f in lint.findings(assembly.stacks) if f.severity is Severity.ERROR]
+    assert errors == []
