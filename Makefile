@@ -22,6 +22,7 @@ NODE_STAMP := node_modules/.stamp-cdk-cli
 CHECKOV_VENV := .tools/checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.stamp
 PYTEST_ARGS ?=
+ENVS := $(basename $(notdir $(wildcard config/*.json)))
 
 .PHONY: help setup synth test lint typecheck unit snapshot-update check bench rehearse clean
 
@@ -31,6 +32,8 @@ help:
 	@echo "make test             set up, then lint, type-check and run the whole test suite"
 	@echo "make snapshot-update  refresh the template snapshots after an intended change"
 	@echo "make check            the pull-request policy gate over cdk.out"
+	@echo "make rehearse         create every stack in moto from cdk.out, then run the operator CLI against it"
+	@echo "make bench            synth benchmark (not part of make test)"
 	@echo "make clean            remove cdk.out and caches (keeps .venv and node_modules)"
 
 $(PY_STAMP): requirements.txt requirements-dev.txt pyproject.toml
@@ -84,6 +87,10 @@ snapshot-update: setup
 check: synth
 	@echo "==> policy gate over cdk.out: cdk-nag packs, cfn-lint, checkov, snapshot diff"
 	@python -m policy.gate cdk.out --checkov $(CHECKOV_VENV)/bin/checkov
+
+rehearse: synth
+	@echo "==> deploy rehearsal with moto: every stack of $(or $(ENV),every environment), then the operator CLI"
+	@python -m rehearsal $(foreach e,$(or $(ENV),$(ENVS)),--env $(e)) cdk.out
 
 clean:
 	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache

@@ -14,10 +14,12 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
+from aws_cdk import aws_sqs as sqs
 from aws_cdk.interfaces import aws_events as events_refs
 from constructs import Construct, Node
 
 from emr_constructs.errors import Checks
+from emr_constructs.iam.acknowledgements import acknowledge
 from emr_constructs.monitoring import dashboard
 from emr_constructs.monitoring import events as patterns
 from emr_constructs.monitoring.alarms import (
@@ -44,16 +46,27 @@ CLOUDWATCH_PRINCIPAL = "cloudwatch.amazonaws.com"
 EVENTBRIDGE_PRINCIPAL = "events.amazonaws.com"
 
 
+#: How long and how often EventBridge retries a delivery to the topic before it goes to the dead-letter queue
+#: (EventBridge's own maximums: 24 hours, 185 attempts).
+EVENT_RETRY = events.CfnRule.RetryPolicyProperty(maximum_event_age_in_seconds=86400, maximum_retry_attempts=185)
+
+
 @jsii.implements(events.IRuleTarget)
 class _TopicTarget:
     """Targets the topic without touching its policy. CDK's ``SnsTopic`` target would add an unconditioned
-    ``events.amazonaws.com`` publish statement; the monitoring writes one limited to its own rules instead."""
+    ``events.amazonaws.com`` publish statement; the monitoring writes one limited to its own rules instead.
+    An event the topic still refuses after the retries lands in the dead-letter queue instead of being lost."""
 
-    def __init__(self, topic: sns.ITopic) -> None:
+    def __init__(self, topic: sns.ITopic, dead_letter_queue: sqs.IQueue) -> None:
         self._topic = topic
+        self._dead_letter_queue = dead_letter_queue
 
     def bind(self, rule: events_refs.IRuleRef, id: str | None = None) -> events.RuleTargetConfig:
-        return events.RuleTargetConfig(arn=self._topic.topic_arn)
+        return events.RuleTargetConfig(
+            arn=self._topic.topic_arn,
+            dead_letter_config=events.CfnRule.DeadLetterConfigProperty(arn=self._dead_letter_queue.queue_arn),
+            retry_policy=EVENT_RETRY,
+        )
 
 
 @jsii.implements(IStableListProducer)
@@ -117,6 +130,7 @@ class PlatformMonitoring(Construct):
         self.props = props
         stack = Stack.of(self)
         self._rule_arns: list[str] = []
+        self._removal_policy = safe_removal_policy(self, removal_policy)
         #: Every alarm the monitoring created, in creation order.
         self.alarms: list[cloudwatch.Alarm] = []
         #: Alarms by cluster ``node.id`` and alarm id (``HDFSUtilization``, ``Extra0``, ...).
@@ -131,7 +145,7 @@ class PlatformMonitoring(Construct):
             "Key",
             description="Encrypts the platform notification topic (CloudWatch alarms and EventBridge events)",
             enable_key_rotation=True,
-            removal_policy=safe_removal_policy(self, removal_policy),
+            removal_policy=self._removal_policy,
         )
         # SNS asks KMS for data keys on behalf of the publishing service, with the topic ARN as encryption
         # context. The topic's own ARN cannot appear here (the topic already depends on the key), so the
@@ -156,6 +170,9 @@ class PlatformMonitoring(Construct):
             )
 
         self.topic = sns.Topic(self, "Topic", master_key=self.key, enforce_ssl=True)
+        #: Where notifications that could not be delivered wait for 14 days: events EventBridge could not
+        #: publish to the topic, and messages SNS could not deliver to a subscriber.
+        self.dead_letter_queue = self._dead_letter_queue()
         self.topic.add_to_resource_policy(
             iam.PolicyStatement(
                 sid="DenyPublishingByAnyoneButAwsServices",
@@ -181,11 +198,18 @@ class PlatformMonitoring(Construct):
         for address in props.email_subscribers:
             # CDK names the subscription after its endpoint: reordering the list keeps every subscription
             # (and its confirmation) in place.
-            self.topic.add_subscription(subscriptions.EmailSubscription(address))
+            self.topic.add_subscription(
+                subscriptions.EmailSubscription(address, dead_letter_queue=self.dead_letter_queue)
+            )
         for url in props.https_subscribers:
-            self.topic.add_subscription(subscriptions.UrlSubscription(url, protocol=sns.SubscriptionProtocol.HTTPS))
+            self.topic.add_subscription(
+                subscriptions.UrlSubscription(
+                    url, protocol=sns.SubscriptionProtocol.HTTPS, dead_letter_queue=self.dead_letter_queue
+                )
+            )
 
         self._alarm_action = cloudwatch_actions.SnsAction(self.topic)
+        self._alarm_on_undelivered(self.dead_letter_queue)
         cluster_scope = Construct(self, "ClusterAlarms")
         for cluster in clusters:
             scope = Construct(cluster_scope, cluster.node.id)
@@ -258,8 +282,17 @@ class PlatformMonitoring(Construct):
         """Route the events matching ``pattern`` to the topic with a new rule ``id`` under this construct; the
         topic policy lets exactly this rule publish."""
         rule = events.Rule(self, id, event_pattern=pattern, description=description)
-        rule.add_target(_TopicTarget(self.topic))
+        rule.add_target(_TopicTarget(self.topic, self.dead_letter_queue))
         if not self._rule_arns:
+            self.dead_letter_queue.add_to_resource_policy(
+                iam.PolicyStatement(
+                    sid="AllowPlatformEventRulesToDeadLetter",
+                    principals=[iam.ServicePrincipal(EVENTBRIDGE_PRINCIPAL)],
+                    actions=["sqs:SendMessage"],
+                    resources=[self.dead_letter_queue.queue_arn],
+                    conditions={"ArnEquals": {"aws:SourceArn": Lazy.list(_ListOf(self._rule_arns))}},
+                )
+            )
             self.topic.add_to_resource_policy(
                 iam.PolicyStatement(
                     sid="AllowPlatformEventRulesToPublish",
@@ -273,6 +306,39 @@ class PlatformMonitoring(Construct):
         return rule
 
     # -- internals ----------------------------------------------------------------------------------------
+
+    def _dead_letter_queue(self) -> sqs.Queue:
+        queue = sqs.Queue(
+            self,
+            "DeadLetterQueue",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+            removal_policy=self._removal_policy,
+        )
+        acknowledge(
+            queue,
+            ["AwsSolutions-SQS3", "Serverless-SQSRedrivePolicy"],
+            "This queue is itself the dead-letter queue of the platform's EventBridge rule targets and SNS "
+            "subscriptions; a dead-letter queue needs none of its own (cdk-nag only recognises queues named as "
+            "another queue's dead-letter queue).",
+        )
+        return queue
+
+    def _alarm_on_undelivered(self, queue: sqs.Queue) -> None:
+        """Undelivered notifications show on the dashboard, and reach the topic once it accepts messages again."""
+        alarm = cloudwatch.Alarm(
+            self,
+            "UndeliveredEvents",
+            metric=queue.metric_approximate_number_of_messages_visible(period=Duration.minutes(5)),
+            threshold=0,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            evaluation_periods=1,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            alarm_description=f"Platform notifications could not be delivered; see {queue.node.path}",
+        )
+        self.notify(alarm)
+        self.alarms.append(alarm)
 
     @staticmethod
     def _alarm_arns(stack: Stack) -> str:

@@ -67,6 +67,10 @@ class World:
         resource: dict[str, Any] = template["Resources"][stack.resolve(child.logical_id)]
         return dict(resource.get("Properties", {}))
 
+    def queue_arn(self, monitoring: PlatformMonitoring) -> dict[str, Any]:
+        queue = monitoring.dead_letter_queue.node.default_child
+        return {"Fn::GetAtt": [self.stack.resolve(queue.logical_id), "Arn"]}  # type: ignore[union-attr]
+
     def topic_ref(self, stack: Stack, monitoring: PlatformMonitoring) -> dict[str, Any]:
         return {"Ref": stack.resolve(monitoring.topic.node.default_child.logical_id)}  # type: ignore[union-attr]
 
@@ -188,7 +192,8 @@ def test_alarm_descriptions_say_what_breached_and_what_to_do(world: World) -> No
 
 def test_every_alarm_of_the_defaults_is_created_once(world: World) -> None:
     alarms = Template.from_json(world.template).find_resources("AWS::CloudWatch::Alarm")
-    assert len(alarms) == len(DEFAULT_CLUSTER_ALARMS) == len(world.monitoring.alarms)
+    # Plus one: the alarm on the events dead-letter queue.
+    assert len(alarms) == len(DEFAULT_CLUSTER_ALARMS) + 1 == len(world.monitoring.alarms)
 
 
 def test_auto_terminating_cluster_has_no_idle_alarm_and_disabled_alarms_are_skipped(world: World) -> None:
@@ -320,7 +325,38 @@ def test_event_rule(world: World, concern: EventConcern) -> None:
     props = world.props_of(world.stack, world.monitoring.rules[concern])
     assert props["EventPattern"] == expected_patterns(world)[concern]
     assert props["State"] == "ENABLED"
-    assert props["Targets"] == [{"Arn": world.topic_ref(world.stack, world.monitoring), "Id": "Target0"}]
+    assert props["Targets"] == [
+        {
+            "Arn": world.topic_ref(world.stack, world.monitoring),
+            "Id": "Target0",
+            "DeadLetterConfig": {"Arn": world.queue_arn(world.monitoring)},
+            "RetryPolicy": {"MaximumEventAgeInSeconds": 86400, "MaximumRetryAttempts": 185},
+        }
+    ]
+
+
+def test_undeliverable_events_wait_in_an_encrypted_queue_only_the_rules_may_fill(world: World) -> None:
+    template = Template.from_json(world.template)
+    template.has_resource_properties(
+        "AWS::SQS::Queue", {"SqsManagedSseEnabled": True, "MessageRetentionPeriod": 14 * 24 * 3600}
+    )
+    policies = template.find_resources("AWS::SQS::QueuePolicy")
+    (policy,) = policies.values()
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    send = [s for s in statements if s.get("Sid") == "AllowPlatformEventRulesToDeadLetter"]
+    assert len(send) == 1
+    assert send[0]["Principal"] == {"Service": "events.amazonaws.com"}
+    assert send[0]["Action"] == "sqs:SendMessage"
+    assert len(send[0]["Condition"]["ArnEquals"]["aws:SourceArn"]) == len(world.monitoring.rules)
+    assert any(
+        s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}} for s in statements
+    )
+    alarm = world.props_of(world.stack, world.monitoring.alarms[0])
+    assert (alarm["MetricName"], alarm["Namespace"], alarm["Threshold"]) == (
+        "ApproximateNumberOfMessagesVisible",
+        "AWS/SQS",
+        0,
+    )
 
 
 def test_rules_follow_what_is_watched_and_the_settings(world: World) -> None:
@@ -452,6 +488,10 @@ def test_subscriptions(world: World) -> None:
         ("https", "https://hooks.example.com/services/platform"),
     ]
     assert all(s["Properties"]["TopicArn"] == topic for s in subscriptions.values())
+    # A notification SNS cannot deliver to a subscriber waits in the dead-letter queue.
+    queue = world.full.dead_letter_queue.node.default_child
+    dead_letter = {"Fn::GetAtt": [world.full_stack.resolve(queue.logical_id), "Arn"]}  # type: ignore[union-attr]
+    assert all(s["Properties"]["RedrivePolicy"] == {"deadLetterTargetArn": dead_letter} for s in subscriptions.values())
     assert Template.from_json(world.template).find_resources("AWS::SNS::Subscription") == {}
 
 

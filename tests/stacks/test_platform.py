@@ -13,7 +13,7 @@ from policy.assembly import read_assembly
 from policy.findings import Severity
 from stacks.platform_stage import PlatformStage
 from tests.conftest import Platform
-from tests.support import nag_findings
+from tests.support import APP_PACKS, nag_findings
 
 ENVIRONMENTS = ("dev", "staging", "prod")
 
@@ -53,7 +53,7 @@ def test_termination_protection_outside_dev_only(platform: dict[str, PlatformSta
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_no_unacknowledged_policy_findings(platform: dict[str, PlatformStage], env: str) -> None:
-    findings = nag_findings(platform[env])
+    findings = nag_findings(platform[env], APP_PACKS)
     assert findings == [], "unacknowledged cdk-nag findings:\n" + "\n".join(findings)
 
 
