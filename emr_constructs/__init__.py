@@ -2,6 +2,18 @@
 
 Every construct validates its props when it is created, so a template that
 EMR, S3, Glue or Redshift would reject at deploy time is never written.
+
+Subpackages, one concept each:
+
+- ``emr_constructs.network``: ``DataPlatformVpc``, ``ExistingNetwork``, ``EmrSecurityGroups``
+- ``emr_constructs.storage``: ``DataLake``, ``Zone``
+- ``emr_constructs.iam``: ``EmrRoles``, ``apply_permissions_boundary``, acknowledgement helpers
+- ``emr_constructs.cluster``: ``EmrCluster``, ``EmrSecurityConfiguration``, capacity types, the release table
+- ``emr_constructs.catalog``: ``DataCatalog``, ``GlueJob``, ``grant_zone_access``
+- ``emr_constructs.warehouse``: ``Warehouse``
+- ``emr_constructs.monitoring``: ``PlatformMonitoring``
+- ``emr_constructs.nag``: ``EmrChecks`` (a cdk-nag pack) and ``add_policy_packs``
+- ``emr_constructs.cli``: the ``emr-platform`` operator CLI (needs the ``cli`` extra, boto3)
 """
 
 from emr_constructs.errors import Checks, EmrConfigError, Problem
