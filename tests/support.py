@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ from cdk_nag import NagPack, ServerlessChecks
 from constructs import IConstruct
 
 from emr_constructs.nag import STANDARD_PACKS
+from policy.normalize import normalize_template as policy_normalize_template
 
 ROOT = Path(__file__).resolve().parent.parent
 CDK_CONTEXT: dict[str, Any] = json.loads((ROOT / "cdk.json").read_text())["context"]
@@ -50,23 +50,8 @@ def assert_no_nag_findings(scope: IConstruct) -> None:
     assert findings == [], "unacknowledged cdk-nag findings:\n" + "\n".join(findings)
 
 
-_ASSET_HASH = re.compile(r"[0-9a-f]{64}")
-
-
-def normalize_template(template: dict[str, Any]) -> dict[str, Any]:
-    """Mask what changes without the template's meaning changing: asset hashes, CDK version data."""
-    text = json.dumps(template, sort_keys=True)
-    text = _ASSET_HASH.sub("<asset-hash>", text)
-    data: dict[str, Any] = json.loads(text)
-    data.get("Parameters", {}).pop("BootstrapVersion", None)
-    data.get("Rules", {}).pop("CheckBootstrapVersion", None)
-    for key in [k for k in data.get("Mappings", {}) if k.startswith("LatestNodeRuntimeMap")]:
-        data["Mappings"][key] = "<cdk-version-dependent>"
-    resources = data.get("Resources", {})
-    for logical_id in [k for k, v in resources.items() if v.get("Type") == "AWS::CDK::Metadata"]:
-        resources.pop(logical_id)
-    data.get("Conditions", {}).pop("CDKMetadataAvailable", None)
-    return data
+# One masking for the snapshot tests and the policy gate's snapshot comparison.
+normalize_template = policy_normalize_template
 
 
 def template_of(stack: Stack) -> Template:

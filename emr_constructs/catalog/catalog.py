@@ -13,11 +13,9 @@ from emr_constructs.catalog.permissions import (
     CATALOG_READ_ACTIONS,
     CATALOG_WRITE_ACTIONS,
     CRAWLER_CATALOG_ACTIONS,
-    GLUE_KEY_ACTIONS,
-    LOG_ACTIONS,
     LOGS_SERVICE_KEY_ACTIONS,
     glue_log_groups_arn,
-    glue_log_streams_arn,
+    grant_glue_logging,
 )
 from emr_constructs.catalog.props import CrawlerProps, DataCatalogProps
 from emr_constructs.errors import Checks
@@ -304,25 +302,17 @@ class ZoneCrawler(Construct):
                 resources=[catalog.catalog_arn, catalog.database_arn(zone), tables],
             )
         )
-        log_groups = glue_log_groups_arn(self, CRAWLER_LOG_PREFIX)
-        log_streams = glue_log_streams_arn(self, CRAWLER_LOG_PREFIX)
-        self.role.add_to_principal_policy(
-            iam.PolicyStatement(actions=list(LOG_ACTIONS), resources=[log_groups, log_streams])
-        )
-        self.role.add_to_principal_policy(
-            iam.PolicyStatement(actions=list(GLUE_KEY_ACTIONS), resources=[lake.key.key_arn])
+        grant_glue_logging(
+            self.role,
+            log_prefix=CRAWLER_LOG_PREFIX,
+            key=lake.key,
+            names=f"crawler log groups {CRAWLER_LOG_PREFIX}-role/<role>-<security configuration>",
         )
         acknowledge_wildcard_resources(
             self.role,
             [tables],
             f"Glue names the tables of a database only as table/<database>/*: the crawler writes tables of "
             f"{catalog.database_name(zone)} only.",
-        )
-        acknowledge_wildcard_resources(
-            self.role,
-            [log_groups, log_streams],
-            f"Glue names crawler log groups {CRAWLER_LOG_PREFIX}-role/<role>-<security configuration> at run time; "
-            "the role may only write and encrypt log groups under that prefix.",
         )
         acknowledge_inline_policies(self.role, INLINE_POLICY_REASON)
 

@@ -12,10 +12,12 @@ from constructs import Construct
 
 from emr_constructs.catalog.access import grant_zone_access
 from emr_constructs.catalog.catalog import INLINE_POLICY_REASON, JOB_LOG_PREFIX, DataCatalog
-from emr_constructs.catalog.permissions import GLUE_KEY_ACTIONS, LOG_ACTIONS, glue_log_groups_arn, glue_log_streams_arn
+from emr_constructs.catalog.permissions import (
+    grant_glue_logging,
+)
 from emr_constructs.catalog.props import GlueJobKind, GlueJobProps
 from emr_constructs.errors import Checks
-from emr_constructs.iam.acknowledgements import acknowledge_inline_policies, acknowledge_wildcard_resources
+from emr_constructs.iam.acknowledgements import acknowledge_inline_policies
 from emr_constructs.storage import DataLake, Zone
 
 _KIND_WORDS = {GlueJobKind.ETL: "batch", GlueJobKind.STREAMING: "streaming"}
@@ -82,19 +84,11 @@ class GlueJob(Construct):
         grant_zone_access(lake, catalog, self.role, read=props.read, write=props.write)
         lake.grant_read_write(Zone.ARTIFACTS, self.role, prefix=props.temp_prefix)
 
-        log_groups = glue_log_groups_arn(self, JOB_LOG_PREFIX)
-        log_streams = glue_log_streams_arn(self, JOB_LOG_PREFIX)
-        self.role.add_to_principal_policy(
-            iam.PolicyStatement(actions=list(LOG_ACTIONS), resources=[log_groups, log_streams])
-        )
-        self.role.add_to_principal_policy(
-            iam.PolicyStatement(actions=list(GLUE_KEY_ACTIONS), resources=[lake.key.key_arn])
-        )
-        acknowledge_wildcard_resources(
+        grant_glue_logging(
             self.role,
-            [log_groups, log_streams],
-            f"Glue names job log groups under {JOB_LOG_PREFIX} (continuous logging, per security configuration) at "
-            "run time; the role may only write and encrypt log groups under that prefix.",
+            log_prefix=JOB_LOG_PREFIX,
+            key=lake.key,
+            names=f"job log groups under {JOB_LOG_PREFIX} (continuous logging, per security configuration)",
         )
         acknowledge_inline_policies(self.role, INLINE_POLICY_REASON)
 

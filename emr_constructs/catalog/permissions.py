@@ -7,7 +7,11 @@ and the EMR metastore guide (https://docs.aws.amazon.com/emr/latest/ReleaseGuide
 from __future__ import annotations
 
 from aws_cdk import ArnFormat, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from constructs import IConstruct
+
+from emr_constructs.iam.acknowledgements import acknowledge_wildcard_resources
 
 #: Read tables, partitions and functions: what Spark, Hive, Athena and Redshift Spectrum call to plan a query.
 CATALOG_READ_ACTIONS: tuple[str, ...] = (
@@ -89,4 +93,18 @@ def glue_log_streams_arn(scope: IConstruct, name_prefix: str) -> str:
         resource="log-group",
         resource_name=f"{name_prefix}*:log-stream:*",
         arn_format=ArnFormat.COLON_RESOURCE_NAME,
+    )
+
+
+def grant_glue_logging(role: iam.Role, *, log_prefix: str, key: kms.IKey, names: str) -> None:
+    """Let a crawler or job ``role`` write (and encrypt with ``key``) the log groups Glue creates under
+    ``log_prefix``; ``names`` says how Glue names them, for the acknowledgement of the wildcard ARNs."""
+    log_groups = glue_log_groups_arn(role, log_prefix)
+    log_streams = glue_log_streams_arn(role, log_prefix)
+    role.add_to_principal_policy(iam.PolicyStatement(actions=list(LOG_ACTIONS), resources=[log_groups, log_streams]))
+    role.add_to_principal_policy(iam.PolicyStatement(actions=list(GLUE_KEY_ACTIONS), resources=[key.key_arn]))
+    acknowledge_wildcard_resources(
+        role,
+        [log_groups, log_streams],
+        f"Glue names {names} at run time; the role may only write and encrypt log groups under that prefix.",
     )
