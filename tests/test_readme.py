@@ -1,4 +1,5 @@
-"""Every Python code block of the README runs, as a user would run it under ``cdk synth`` (cdk.json's context)."""
+"""Every Python code block of the README runs, as a user would run it under ``cdk synth`` (cdk.json's context),
+and the app it builds passes the library's policy packs with zero unacknowledged findings."""
 
 from __future__ import annotations
 
@@ -16,11 +17,16 @@ _BLOCK = re.compile(r"^```python\n(.*?)^```", re.MULTILINE | re.DOTALL)
 # One interpreter for all blocks (jsii starts once), each block in a fresh namespace.
 _RUNNER = """
 import json, sys, traceback
+from tests.support import nag_findings
 blocks = json.loads(sys.stdin.read())
 failed = 0
 for index, block in enumerate(blocks):
+    namespace = {"__name__": "__readme__"}
     try:
-        exec(compile(block, f"README block {index}", "exec"), {"__name__": "__readme__"})
+        exec(compile(block, f"README block {index}", "exec"), namespace)
+        findings = nag_findings(namespace["app"]) if "app" in namespace else []
+        if findings:
+            raise AssertionError("unacknowledged cdk-nag findings:\\n" + "\\n".join(findings))
     except Exception:
         failed += 1
         print(f"--- README block {index} failed:\\n{block}", file=sys.stderr)
@@ -45,6 +51,7 @@ def test_every_readme_python_block_runs(tmp_path: Path) -> None:
         "CDK_CONTEXT_JSON": json.dumps(CDK_CONTEXT),
         "CDK_OUTDIR": str(tmp_path),
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PYTHONPATH": str(ROOT),
     }
     result = subprocess.run(
         [sys.executable, "-c", _RUNNER],
