@@ -8,12 +8,14 @@ import pytest
 from aws_cdk import Stack
 from aws_cdk.assertions import Template
 
+import app as bundled_app
+from emr_constructs.removal import ALLOW_DESTROY_CONTEXT
 from policy import lint
 from policy.assembly import read_assembly
 from policy.findings import Severity
 from stacks.platform_stage import PlatformStage
 from tests.conftest import Platform
-from tests.support import APP_PACKS, nag_findings
+from tests.support import APP_PACKS, nag_findings, new_app
 
 ENVIRONMENTS = ("dev", "staging", "prod")
 
@@ -106,3 +108,13 @@ def test_cfn_lint_reports_no_errors_on_any_template(synthesized_platform: Platfo
     assert len(assembly.stacks) >= 3 * 6
     errors = [f.line() for f in lint.findings(assembly.stacks) if f.severity is Severity.ERROR]
     assert errors == []
+
+
+def test_destroy_needs_the_environment_setting_and_the_flag() -> None:
+    """With -c emr-platform:allow-destroy=true only dev's stateful resources become deletable; prod keeps them."""
+    app = new_app(**{ALLOW_DESTROY_CONTEXT: "true"})
+    stages = {s.settings.name: s for s in bundled_app.build(app, policy_packs=False)}
+    for env, expected in (("dev", "Delete"), ("prod", "Retain")):
+        lake = Template.from_stack(stages[env].data_lake)
+        policies = {r.get("DeletionPolicy") for r in lake.find_resources("AWS::S3::Bucket").values()}
+        assert policies == {expected}, env
