@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,9 +35,11 @@ class KernelCalls:
 
     def __init__(self) -> None:
         self.count: collections.Counter[str] = collections.Counter()
-        self.seconds: collections.Counter[str] = collections.Counter()
+        self.ns: collections.Counter[str] = collections.Counter()  # nanoseconds, outermost calls only
         self.callback_count: collections.Counter[str] = collections.Counter()
-        self.callback_seconds: collections.Counter[str] = collections.Counter()
+        self.callback_ns: collections.Counter[str] = collections.Counter()
+        self.caller_count: collections.Counter[str] = collections.Counter()
+        self.caller_ns: collections.Counter[str] = collections.Counter()
         self._depth = 0
 
     def install(self) -> None:
@@ -53,12 +56,12 @@ class KernelCalls:
             request = callback.invoke or callback.get or callback.set
             owner = type(_resolve(request)).__name__ if request is not None else "?"
             key = f"{owner}.{callback.cookie}"
-            start = time.perf_counter()
+            start = time.perf_counter_ns()
             try:
                 return handle(kernel, callback)
             finally:
                 self.callback_count[key] += 1
-                self.callback_seconds[key] += time.perf_counter() - start
+                self.callback_ns[key] += time.perf_counter_ns() - start
 
         kernel_module._handle_callback = timed_callback
 
@@ -68,24 +71,43 @@ class KernelCalls:
         def wrapped(kernel: Any, target: Any, *args: Any, **kwargs: Any) -> Any:
             key = f"{method} {_describe(method, target, args)}"
             calls._depth += 1
-            start = time.perf_counter()
+            start = time.perf_counter_ns()
             try:
                 return fn(kernel, target, *args, **kwargs)
             finally:
                 calls._depth -= 1
+                elapsed = time.perf_counter_ns() - start
                 if calls._depth == 0:  # nested calls (inside callbacks) are counted, their time is in the outer one
-                    calls.seconds[key] += time.perf_counter() - start
+                    calls.ns[key] += elapsed
                 calls.count[key] += 1
+                caller = _project_caller()
+                calls.caller_count[caller] += 1
+                calls.caller_ns[caller] += elapsed
 
         return wrapped
 
     def snapshot(self) -> tuple[int, float, int, float]:
+        """Calls, seconds in them, callbacks, seconds in those, so far."""
         return (
             sum(self.count.values()),
-            sum(self.seconds.values()),
+            sum(self.ns.values()) / 1e9,
             sum(self.callback_count.values()),
-            sum(self.callback_seconds.values()),
+            sum(self.callback_ns.values()) / 1e9,
         )
+
+
+_PROJECT = (str(ROOT / "emr_constructs"), str(ROOT / "stacks"), str(ROOT / "app.py"))
+
+
+def _project_caller() -> str:
+    """The innermost frame of the project's own code (library, stacks, app) that led to a kernel call."""
+    frame: FrameType | None = sys._getframe(2)
+    while frame is not None:
+        filename = frame.f_code.co_filename
+        if filename.startswith(_PROJECT):
+            return f"{Path(filename).relative_to(ROOT)}:{frame.f_code.co_name}"
+        frame = frame.f_back
+    return "(outside the project: CDK, cdk-nag, jsii)"
 
 
 def _resolve(request: Any) -> Any:
@@ -178,15 +200,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{p['callbacks']:>9} {p['callback_seconds']:>8.2f}"
         )
     print(f"\ntop {args.top} kernel APIs by time (outermost calls only carry time):")
-    for key, seconds in calls.seconds.most_common(args.top):
-        print(f"  {seconds:7.3f} s {calls.count[key]:>7} x  {key}")
+    for key, ns in calls.ns.most_common(args.top):
+        print(f"  {ns / 1e9:7.3f} s {calls.count[key]:>7} x  {key}")
     print(f"\ntop {args.top} kernel APIs by count:")
     for key, count in calls.count.most_common(args.top):
-        print(f"  {count:>7} x {calls.seconds[key]:7.3f} s  {key}")
+        print(f"  {count:>7} x {calls.ns[key] / 1e9:7.3f} s  {key}")
+    print(f"\ntop {args.top} project functions by kernel calls they lead to (time includes nested calls):")
+    for key, count in calls.caller_count.most_common(args.top):
+        print(f"  {count:>7} x {calls.caller_ns[key] / 1e9:7.3f} s  {key}")
     if calls.callback_count:
         print("\ncallbacks from JavaScript into Python:")
-        for key, seconds in calls.callback_seconds.most_common(args.top):
-            print(f"  {seconds:7.3f} s {calls.callback_count[key]:>7} x  {key}")
+        for key, ns in calls.callback_ns.most_common(args.top):
+            print(f"  {ns / 1e9:7.3f} s {calls.callback_count[key]:>7} x  {key}")
     if profiler:
         stream = io.StringIO()
         pstats.Stats(profiler, stream=stream).sort_stats("cumulative").print_stats(args.cprofile)
@@ -199,16 +224,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "total_s": round(total, 3),
                     "phases": phases,
                     "kernel_by_time": [
-                        {"api": k, "seconds": round(s, 3), "calls": calls.count[k]}
-                        for k, s in calls.seconds.most_common(args.top)
+                        {"api": k, "seconds": round(ns / 1e9, 3), "calls": calls.count[k]}
+                        for k, ns in calls.ns.most_common(args.top)
                     ],
                     "kernel_by_count": [
-                        {"api": k, "calls": c, "seconds": round(calls.seconds[k], 3)}
+                        {"api": k, "calls": c, "seconds": round(calls.ns[k] / 1e9, 3)}
                         for k, c in calls.count.most_common(args.top)
                     ],
+                    "project_callers": [
+                        {"caller": k, "calls": c, "seconds": round(calls.caller_ns[k] / 1e9, 3)}
+                        for k, c in calls.caller_count.most_common(args.top)
+                    ],
                     "callbacks": [
-                        {"callback": k, "seconds": round(s, 3), "calls": calls.callback_count[k]}
-                        for k, s in calls.callback_seconds.most_common(args.top)
+                        {"callback": k, "seconds": round(ns / 1e9, 3), "calls": calls.callback_count[k]}
+                        for k, ns in calls.callback_ns.most_common(args.top)
                     ],
                 },
                 indent=2,
