@@ -64,6 +64,7 @@ class Case:
     context: dict[str, Any] = field(default_factory=dict)
     clusters: int | None = None
     synth: bool = True
+    env: dict[str, str] = field(default_factory=dict)
 
 
 def synth_cases(config_dir: Path) -> list[Case]:
@@ -71,6 +72,14 @@ def synth_cases(config_dir: Path) -> list[Case]:
     python = sys.executable
     cases = [
         Case("floor", "floor: empty app, one resource", (python, "bench/floor.py")),
+        # For reference, not a target: the floor without CDK's built-in CloudFormation validation, whose engine
+        # start-up is a fixed part of every default synth (an app that turns it off saves this much at least).
+        Case(
+            "floor-novalidation",
+            "floor without CDK's built-in template validation (reference)",
+            (python, "bench/floor.py"),
+            env={"CDK_VALIDATION": "false"},
+        ),
         Case("full", "full app: all environments, policy packs on", (python, "app.py")),
         Case("single", "one environment (prod), policy packs on", (python, "app.py"), {"env": "prod"}),
     ]
@@ -113,7 +122,7 @@ def run_once(case: Case, env: dict[str, str]) -> tuple[float, float, dict[str, A
     """Wall and CPU seconds of one fresh process running ``case`` (CPU: user + system of the process and of
     the Node.js processes it waits for), and what its assembly holds."""
     with tempfile.TemporaryDirectory(prefix="bench-cdk-out-") as outdir:
-        run_env = dict(env)
+        run_env = {**env, **case.env}
         if case.synth:
             run_env["CDK_OUTDIR"] = outdir
             run_env["CDK_CONTEXT_JSON"] = json.dumps(cdk_context(case.context))

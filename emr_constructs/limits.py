@@ -17,6 +17,7 @@ Limits: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudform
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 import jsii
@@ -44,6 +45,10 @@ MAX_TEMPLATE_BYTES = 1_000_000
 #: What every message ends with; apps add how *they* split a stack (e.g. which setting moves a cluster).
 DEFAULT_ADVICE = "split the stack (move some of its constructs into another stack)"
 
+#: How to get under a limit: one text for every stack, or a function of the stack's construct path
+#: (``prod/Compute``) for apps whose stacks split differently.
+Advice = str | Callable[[str], str]
+
 PLUGIN_NAME = "CloudFormationLimits"
 TEMPLATE_SIZE_RULE = "CFN-TemplateSize"
 
@@ -53,7 +58,8 @@ class CloudFormationLimits:
 
     :param advice: how to get under a limit; the end of every message's ``allowed:`` part. Default:
         :data:`DEFAULT_ADVICE`. An app names its own lever, e.g. ``"split the stack (e.g. move clusters to
-        another compute stack with compute.clusters.<name>.stack)"``.
+        another compute stack with compute.clusters.<name>.stack)"``, or passes a function of the stack's
+        construct path when the lever differs between its stacks.
     :param max_resources: resources allowed per stack. Default: 500, CloudFormation's quota.
     :param max_template_bytes: template bytes allowed per stack. Default: 1,000,000 (1 MB, read conservatively).
     """
@@ -61,7 +67,7 @@ class CloudFormationLimits:
     def __init__(
         self,
         *,
-        advice: str = DEFAULT_ADVICE,
+        advice: Advice = DEFAULT_ADVICE,
         max_resources: int = MAX_RESOURCES,
         max_template_bytes: int = MAX_TEMPLATE_BYTES,
     ) -> None:
@@ -74,7 +80,7 @@ class CloudFormationLimits:
         cls,
         app: Stage,
         *,
-        advice: str = DEFAULT_ADVICE,
+        advice: Advice = DEFAULT_ADVICE,
         max_resources: int = MAX_RESOURCES,
         max_template_bytes: int = MAX_TEMPLATE_BYTES,
     ) -> CloudFormationLimits:
@@ -92,19 +98,24 @@ class CloudFormationLimits:
         Validations.of(app).add_plugins(_TemplateSize(limits))
         return limits
 
-    def resource_problems(self, resources: int) -> list[Problem]:
+    def advice_for(self, stack_path: str) -> str:
+        """The advice for the stack at ``stack_path``."""
+        return self.advice if isinstance(self.advice, str) else self.advice(stack_path)
+
+    def resource_problems(self, resources: int, stack_path: str = "") -> list[Problem]:
         """The resource-count rule for one stack (``[]`` when within the limit)."""
         if resources <= self.max_resources:
             return []
         rule = f"CloudFormation allows at most {self.max_resources} resources per stack"
-        return [Problem("resources", resources, rule, f"at most {self.max_resources}, {self.advice}")]
+        allowed = f"at most {self.max_resources}, {self.advice_for(stack_path)}"
+        return [Problem("resources", resources, rule, allowed)]
 
-    def template_problems(self, template_bytes: int) -> list[Problem]:
+    def template_problems(self, template_bytes: int, stack_path: str = "") -> list[Problem]:
         """The template-size rule for one stack (``[]`` when within the limit)."""
         if template_bytes <= self.max_template_bytes:
             return []
         rule = f"CloudFormation allows templates of at most {self.max_template_bytes:,} bytes per stack"
-        allowed = f"at most {self.max_template_bytes} bytes, {self.advice}"
+        allowed = f"at most {self.max_template_bytes} bytes, {self.advice_for(stack_path)}"
         return [Problem("template_bytes", template_bytes, rule, allowed)]
 
 
@@ -131,7 +142,7 @@ class _ResourceCount:
 
     def validate(self) -> list[str]:
         where = self._stack.node.path
-        return [p.message(where) for p in self._limits.resource_problems(resources_in(self._stack))]
+        return [p.message(where) for p in self._limits.resource_problems(resources_in(self._stack), where)]
 
 
 @jsii.implements(IPolicyValidationPlugin)
@@ -156,7 +167,8 @@ class _TemplateSize:
     def validate(self, context: IPolicyValidationContext) -> PolicyValidationPluginReport:
         violations: list[PolicyViolation] = []
         for stack in context.stack_templates:
-            for problem in self._limits.template_problems(os.path.getsize(stack.template_path)):
+            size = os.path.getsize(stack.template_path)
+            for problem in self._limits.template_problems(size, stack.stack_construct_path):
                 violations.append(_violation(problem, stack.stack_construct_path, stack.template_path))
         return PolicyValidationPluginReport(success=not violations, violations=violations)
 

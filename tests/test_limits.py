@@ -90,6 +90,24 @@ def test_template_just_under_1_mb_passes() -> None:
     assert 990_000 < (Path(app.outdir) / stack.template_file).stat().st_size <= 1_000_000
 
 
+def test_advice_per_stack() -> None:
+    def advice(stack_path: str) -> str:
+        return APP_ADVICE if stack_path.split("/")[-1].startswith("Compute") else "split the monitoring stack"
+
+    app = new_app()
+    for stack_id in ("Compute", "Monitoring"):
+        stack = Stack(app, stack_id)
+        for i in range(501):
+            CfnWaitConditionHandle(stack, f"Handle{i}")
+    CloudFormationLimits.apply(app, advice=advice)
+    errors = _validation_errors(app)
+    rule = "CloudFormation allows at most 500 resources per stack"
+    assert f"[Compute] Compute: resources=501 is invalid: {rule}; allowed: at most 500, {APP_ADVICE}" in errors
+    assert (
+        f"[Monitoring] Monitoring: resources=501 is invalid: {rule}; allowed: at most 500, split the monitoring stack"
+    ) in errors
+
+
 def test_limits_are_configurable() -> None:
     limits = CloudFormationLimits(advice="move it", max_resources=10, max_template_bytes=100)
     assert limits.resource_problems(10) == [] and limits.template_problems(100) == []
