@@ -14,12 +14,12 @@ from aws_cdk import App
 
 from emr_constructs.errors import EmrConfigError
 from stacks.platform_stage import PlatformStage
-from stacks.policy import register_policy_packs
+from stacks.policy import register_limits, register_policy_packs
 from stacks.settings import CONFIG_DIR, load_environments
 
 
 def build(app: App, *, policy_packs: bool = True) -> list[PlatformStage]:
-    """Add the selected environments' stages to ``app`` and register the policy packs on it.
+    """Add the selected environments' stages to ``app``, with CloudFormation's limits and the policy packs.
 
     Tests pass ``policy_packs=False`` and run the packs themselves, so a finding is reported by a test
     instead of failing the shared synth.
@@ -29,6 +29,7 @@ def build(app: App, *, policy_packs: bool = True) -> list[PlatformStage]:
     config_dir = app.node.try_get_context("config_dir")
     settings = load_environments(selected, Path(config_dir) if config_dir else CONFIG_DIR)
     stages = [PlatformStage(app, settings=s) for s in settings]
+    register_limits(app)
     if policy_packs:
         register_policy_packs(app)
     return stages

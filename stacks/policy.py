@@ -1,10 +1,23 @@
-"""The policy packs every synthesized stack must pass; registered once, on the App, after the stages exist."""
+"""What every synth of the bundled app checks: CloudFormation's limits and the policy packs."""
 
 from __future__ import annotations
 
 from aws_cdk import App
 
+from emr_constructs.limits import DEFAULT_ADVICE, CloudFormationLimits
 from emr_constructs.nag import add_policy_packs
+
+
+def split_advice(stack_path: str) -> str:
+    """How to get a stack of the bundled app under a CloudFormation limit: clusters move by a setting."""
+    if stack_path.rsplit("/", 1)[-1].startswith("Compute"):
+        return "split the stack (move clusters to another compute stack with compute.clusters.<name>.stack)"
+    return DEFAULT_ADVICE
+
+
+def register_limits(app: App) -> None:
+    """Fail synth, with the stack and how to split it, above 500 resources or 1 MB of template per stack."""
+    CloudFormationLimits.apply(app, advice=split_advice)
 
 
 def register_policy_packs(app: App) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -9,11 +10,13 @@ from aws_cdk import Stack
 from aws_cdk.assertions import Template
 
 import app as bundled_app
+from emr_constructs.limits import DEFAULT_ADVICE, MAX_RESOURCES, MAX_TEMPLATE_BYTES
 from emr_constructs.removal import ALLOW_DESTROY_CONTEXT
 from policy import lint
 from policy.assembly import read_assembly
 from policy.findings import Severity
 from stacks.platform_stage import PlatformStage
+from stacks.policy import split_advice
 from tests.conftest import Platform
 from tests.support import APP_PACKS, nag_findings, new_app
 
@@ -118,3 +121,18 @@ def test_destroy_needs_the_environment_setting_and_the_flag() -> None:
         lake = Template.from_stack(stages[env].data_lake)
         policies = {r.get("DeletionPolicy") for r in lake.find_resources("AWS::S3::Bucket").values()}
         assert policies == {expected}, env
+
+
+def test_limit_advice_names_the_setting_that_moves_clusters() -> None:
+    assert split_advice("prod/ComputeBatch") == (
+        "split the stack (move clusters to another compute stack with compute.clusters.<name>.stack)"
+    )
+    assert split_advice("prod/Monitoring") == DEFAULT_ADVICE
+
+
+def test_every_stack_is_within_cloudformation_limits(platform: dict[str, PlatformStage]) -> None:
+    for stage in platform.values():
+        for stack in stage.stacks:
+            template = Template.from_stack(stack).to_json()
+            assert len(template["Resources"]) <= MAX_RESOURCES, stack.stack_name
+            assert len(json.dumps(template)) <= MAX_TEMPLATE_BYTES, stack.stack_name
