@@ -143,15 +143,28 @@ def run_once(case: Case, env: dict[str, str]) -> tuple[float, float, dict[str, A
 
 
 def assembly_stats(outdir: Path) -> dict[str, Any]:
-    """Stacks, resources and the largest stack of a cloud assembly (nested Stage assemblies included)."""
-    stacks = []
-    for path in outdir.rglob("*.template.json"):
-        stacks.append((len(json.loads(path.read_text()).get("Resources", {})), path.stat().st_size))
+    """Stacks, resources and the largest stacks of a cloud assembly (nested Stage assemblies included)."""
+    stacks: list[dict[str, Any]] = []
+    for path in sorted(outdir.rglob("*.template.json")):
+        template = json.loads(path.read_text())
+        stacks.append(
+            {
+                "template": path.name,
+                "resources": len(template.get("Resources", {})),
+                "bytes": path.stat().st_size,
+                "outputs": len(template.get("Outputs", {})),
+            }
+        )
+    most_resources = max(stacks, key=lambda s: s["resources"], default=None)
+    largest = max(stacks, key=lambda s: s["bytes"], default=None)
     return {
         "stacks": len(stacks),
-        "resources": sum(r for r, _ in stacks),
-        "max_stack_resources": max((r for r, _ in stacks), default=0),
-        "max_template_bytes": max((b for _, b in stacks), default=0),
+        "resources": sum(s["resources"] for s in stacks),
+        "max_stack_resources": most_resources["resources"] if most_resources else 0,
+        "max_stack_resources_template": most_resources["template"] if most_resources else "",
+        "max_template_bytes": largest["bytes"] if largest else 0,
+        "max_template_bytes_template": largest["template"] if largest else "",
+        "stack_details": stacks,
     }
 
 
@@ -161,7 +174,15 @@ def measure(cases: Sequence[Case], repeats: int, env: dict[str, str]) -> dict[st
     stats: dict[str, dict[str, Any]] = {}
     for round_ in range(1, repeats + 1):
         for case in cases:
-            elapsed, cpu_s, assembly = run_once(case, env)
+            if "error" in stats.get(case.key, {}):
+                continue
+            try:
+                elapsed, cpu_s, assembly = run_once(case, env)
+            except BenchError as error:
+                # e.g. a CloudFormation limit: report it in place of the figure, and keep measuring the rest.
+                print(f"  {case.key} failed: {error}", flush=True)
+                stats[case.key] = {"error": str(error).splitlines()[-1][:500]}
+                continue
             samples[case.key].append(elapsed)
             cpu[case.key].append(cpu_s)
             stats.setdefault(case.key, assembly)
@@ -173,9 +194,9 @@ def measure(cases: Sequence[Case], repeats: int, env: dict[str, str]) -> dict[st
             "context": c.context,
             "clusters": c.clusters,
             "samples_s": [round(s, 3) for s in samples[c.key]],
-            "median_s": round(statistics.median(samples[c.key]), 3),
+            "median_s": round(statistics.median(samples[c.key]), 3) if samples[c.key] else None,
             "cpu_samples_s": [round(s, 3) for s in cpu[c.key]],
-            "cpu_median_s": round(statistics.median(cpu[c.key]), 3),
+            "cpu_median_s": round(statistics.median(cpu[c.key]), 3) if cpu[c.key] else None,
             **stats.get(c.key, {}),
         }
         for c in cases
@@ -237,17 +258,21 @@ def machine() -> dict[str, Any]:
         "constructs": version("constructs"),
         "cdk-nag": version("cdk-nag"),
         "jsii": version("jsii"),
-        "commit": first_line(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"]),
-        "dirty": first_line(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"]) != "unknown",
+        # BENCH_COMMIT names the commit when measuring an export (git archive) instead of a checkout.
+        "commit": os.environ.get("BENCH_COMMIT")
+        or first_line(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"]),
+        "dirty": "BENCH_COMMIT" not in os.environ
+        and first_line(["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no"]) != "unknown",
     }
 
 
 def summarize(synth: dict[str, dict[str, Any]], suite: dict[str, Any], repeats: int) -> dict[str, Any]:
     floor, floor_cpu = synth["floor"]["median_s"], synth["floor"]["cpu_median_s"]
     for row in synth.values():
-        row["ratio"] = round(row["median_s"] / floor, 2)
-        row["cpu_ratio"] = round(row["cpu_median_s"] / floor_cpu, 2)
-    counts = [c for c in CLUSTER_COUNTS if config_name(c) in synth]
+        if row["median_s"] is not None:
+            row["ratio"] = round(row["median_s"] / floor, 2)
+            row["cpu_ratio"] = round(row["cpu_median_s"] / floor_cpu, 2)
+    counts = [c for c in CLUSTER_COUNTS if synth.get(config_name(c), {}).get("median_s") is not None]
     scaling: dict[str, Any] = {}
     if len(counts) >= 3:
         fit = linear_fit(counts, [synth[config_name(c)]["median_s"] for c in counts])
@@ -256,12 +281,12 @@ def summarize(synth: dict[str, dict[str, Any]], suite: dict[str, Any], repeats: 
         fit["linear"] = fit["r2"] >= LINEAR_R2
         scaling = fit
     targets = []
-    if "full" in synth:
+    if "ratio" in synth.get("full", {}):
         ratio = synth["full"]["ratio"]
         target = f"full app <= {FULL_APP_TARGET}x floor"
         targets.append({"target": target, "value": f"{ratio}x", "met": ratio <= FULL_APP_TARGET})
     fifty = config_name(50)
-    if fifty in synth and scaling:
+    if "ratio" in synth.get(fifty, {}) and scaling:
         ratio = synth[fifty]["ratio"]
         ok = ratio <= FIFTY_CLUSTERS_TARGET and scaling["linear"]
         value = f"{ratio}x, R²={scaling['r2']}"
@@ -298,6 +323,9 @@ def markdown(result: dict[str, Any]) -> str:
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for row in result["synth"].values():
+        if row.get("median_s") is None:
+            lines.append(f"| {row['label']} | failed: {row.get('error', '')} | | | | | | |")
+            continue
         largest = f"{row.get('max_stack_resources', 0)} / {row.get('max_template_bytes', 0):,}"
         spread = f"{min(row['samples_s']):.2f}-{max(row['samples_s']):.2f}"
         lines.append(
@@ -307,8 +335,17 @@ def markdown(result: dict[str, Any]) -> str:
     lines += [
         "",
         "CPU is user + system time of the process and its Node.js children: a cross-check that is less sensitive "
-        "to other load on the machine than wall time.",
+        "to other load on the machine than wall time. Largest stack: the most resources in one stack / the "
+        "largest template in bytes (CloudFormation allows 500 / 1,000,000); `results.json` lists every stack.",
     ]
+    over = [
+        f"{row['label']}: {stack['template']} ({stack['resources']} resources, {stack['bytes']:,} bytes)"
+        for row in result["synth"].values()
+        for stack in row.get("stack_details", [])
+        if stack["resources"] > 500 or stack["bytes"] > 1_000_000
+    ]
+    if over:
+        lines += ["", "Over a CloudFormation limit (would fail to deploy): " + "; ".join(over) + "."]
     scaling = result["scaling"]
     if scaling:
         lines += [
@@ -324,8 +361,8 @@ def markdown(result: dict[str, Any]) -> str:
     if suite:
         lines += ["", "## Test suite", "", "| step | median wall (s) | runs | result |", "|---|---:|---:|---|"]
         for step in suite["steps"]:
-            result_ = step.get("summary", "")
-            lines.append(f"| {step['label']} | {step['median_s']:.1f} | {len(step['samples_s'])} | {result_} |")
+            result_ = step.get("summary", "") or "runs: " + ", ".join(f"{x:.2f} s" for x in step["samples_s"])
+            lines.append(f"| {step['label']} | {step['median_s']:.2f} | {len(step['samples_s'])} | {result_} |")
         if suite.get("make_test_s") is not None:
             lines.append(f"| **make test** (lint + typecheck + serial pytest) | **{suite['make_test_s']:.1f}** | |")
     if result["targets"]:
@@ -345,7 +382,7 @@ def run_suite(repeats: int, env: dict[str, str], xdist: bool) -> dict[str, Any]:
     for key, label, argv in (
         ("ruff-check", "ruff check .", [str(python_bin / "ruff"), "check", "."]),
         ("ruff-format", "ruff format --check .", [str(python_bin / "ruff"), "format", "--check", "."]),
-        ("mypy", "mypy (strict; warm cache)", [str(python_bin / "mypy")]),
+        ("mypy", "mypy (strict; first run may be cold, the warm second run counts)", [str(python_bin / "mypy")]),
     ):
         samples = [time_command(argv, env) for _ in range(2)]  # the first may fill mypy's cache
         steps.append({"key": key, "label": label, "samples_s": [round(s, 2) for s in samples], "median_s": samples[-1]})
@@ -368,7 +405,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-xdist", action="store_true", help="do not time the suite with -n 2")
     parser.add_argument("--only", nargs="*", help="synth case keys to run (the floor always runs)")
     parser.add_argument("--output", type=Path, default=RESULTS_DIR, help="where results.md/json go")
+    parser.add_argument("--render", action="store_true", help="only rewrite results.md from results.json")
     args = parser.parse_args(argv)
+    if args.render:
+        (args.output / "results.md").write_text(markdown(json.loads((args.output / "results.json").read_text())))
+        return 0
 
     env = base_env()
     config_dir = Path(tempfile.mkdtemp(prefix="bench-config-"))
