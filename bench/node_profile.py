@@ -28,6 +28,9 @@ def area(url: str, function: str) -> str:
         return f"({function or 'native'})"
     if url.startswith("node:"):
         return "node internals"
+    if url.startswith("wasm://"):
+        # The only WebAssembly in a synth: aws-cdk-lib's built-in CloudFormation validation engine.
+        return "wasm (CDK built-in template validation)"
     # The innermost node_modules package is the one the code belongs to.
     match = next(reversed(list(_AREA.finditer(url))), None)
     if match is None:

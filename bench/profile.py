@@ -186,13 +186,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.no_packs:
         with phase("registering policy packs", calls, phases):
             register_policy_packs(cdk_app)
+    failure = ""
     with phase("app.synth() (aspects, validation, templates, policy packs)", calls, phases):
-        cdk_app.synth()
+        try:
+            cdk_app.synth()
+        except RuntimeError as error:  # e.g. a CloudFormation limit: the profile of the synth still stands
+            failure = str(error).splitlines()[0]
     total = time.perf_counter() - start
     if profiler:
         profiler.disable()
 
     print(f"total in-process {total:.2f} s (process start and interpreter exit not included); outdir {outdir}")
+    if failure:
+        print(f"synth failed at its end: {failure}")
     print(f"{'phase':<62} {'s':>7} {'calls':>7} {'in kernel s':>11} {'callbacks':>9} {'in cb s':>8}")
     for p in phases:
         print(
@@ -222,6 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 {
                     "context": {k: v for k, v in context.items() if not k.startswith("@")},
                     "total_s": round(total, 3),
+                    "synth_failure": failure,
                     "phases": phases,
                     "kernel_by_time": [
                         {"api": k, "seconds": round(ns / 1e9, 3), "calls": calls.count[k]}
