@@ -76,8 +76,8 @@ typecheck: setup
 	@mypy
 
 unit: setup
-	@echo "==> pytest"
-	@python -m pytest $(PYTEST_ARGS)
+	@echo "==> pytest (2 workers; each test module stays on one worker, so module fixtures synthesize once)"
+	@python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 test: lint typecheck unit
 
@@ -87,6 +87,10 @@ snapshot-update: setup
 check: synth
 	@echo "==> policy gate over cdk.out: cdk-nag packs, cfn-lint, checkov, snapshot diff"
 	@python -m policy.gate cdk.out --checkov $(CHECKOV_VENV)/bin/checkov
+
+bench: setup
+	@echo "==> synth benchmark: floor, full app, one environment, 1-50 clusters, test suite (several minutes)"
+	@python -m bench.run
 
 rehearse: synth
 	@echo "==> deploy rehearsal with moto: every stack of $(or $(ENV),every environment), then the operator CLI"

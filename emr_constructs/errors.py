@@ -51,7 +51,10 @@ class EmrConfigError(ValueError):
 
 def is_token(value: Any) -> bool:
     """True when ``value`` (or anything inside it) is a CDK token only known at deploy time."""
-    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+    if isinstance(value, str):
+        # Only a string holding a token marker can be unresolved: skip the call into the JavaScript runtime.
+        return ("${Token[" in value or "#{Token[" in value) and Token.is_unresolved(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
         return Token.is_unresolved(value)
     if isinstance(value, (list, tuple)):
         return any(is_token(v) for v in value)
@@ -74,7 +77,8 @@ class Checks:
 
     def require(self, ok: bool | Callable[[], bool], field: str, value: Any, rule: str, allowed: str) -> bool:
         """Record a problem unless ``ok`` holds. ``ok`` may be a callable so it is not evaluated on tokens."""
-        if is_token(value):
+        # A plain check that passed needs no token test (the common case; each test is a call into jsii).
+        if ok is True or is_token(value):
             return True
         passed = ok() if callable(ok) else ok
         if not passed:

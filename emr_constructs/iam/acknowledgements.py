@@ -12,7 +12,7 @@ finding wherever the grantee lives, and never a wildcard of findings.
 from __future__ import annotations
 
 import json
-import re
+import weakref
 from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
@@ -129,9 +129,9 @@ NAG_METADATA_KEY = "cdk_nag"
 
 def _write_to_template_metadata(target: IConstruct, rule_ids: Sequence[str], reason: str) -> None:
     for construct in target.node.find_all():
-        if not CfnResource.is_cfn_resource(construct):
+        if not isinstance(construct, CfnResource):
             continue
-        resource = cast(CfnResource, construct)
+        resource = construct
         existing = resource.get_metadata(NAG_METADATA_KEY)
         rules = list(existing.get("rules_to_suppress", [])) if isinstance(existing, dict) else []
         known = {rule.get("id") for rule in rules if isinstance(rule, dict)}
@@ -141,23 +141,17 @@ def _write_to_template_metadata(target: IConstruct, rule_ids: Sequence[str], rea
         )
 
 
-# aws-cdk-lib writes acknowledgement keys as "Annotation::<id>" (older versions: "annotation::").
-_ANNOTATION_PREFIX = re.compile(r"^annotation::", re.IGNORECASE)
-
-
-def _acknowledged(scope: IConstruct) -> set[str]:
-    ids: set[str] = set()
-    for entry in scope.node.metadata:
-        if entry.type == Validations.ACKNOWLEDGED_RULES_METADATA_KEY and isinstance(entry.data, dict):
-            ids.update(_ANNOTATION_PREFIX.sub("", key) for key in entry.data)
-    return ids
+#: Ids this module acknowledged, per construct. Reading them back from ``node.metadata`` instead costs three
+#: calls into jsii per metadata entry of the construct (roles carry dozens), for every grant.
+_ACKNOWLEDGED: weakref.WeakKeyDictionary[IConstruct, set[str]] = weakref.WeakKeyDictionary()
 
 
 def _acknowledge_new(target: IConstruct, rule_ids: Iterable[str], reason: str) -> list[str]:
-    """Acknowledge the ids not yet acknowledged on ``target``; return those it added."""
-    known = _acknowledged(target)
+    """Acknowledge the ids this module has not yet acknowledged on ``target``; return those it added."""
+    known = _ACKNOWLEDGED.setdefault(target, set())
     added = [rule_id for rule_id in dict.fromkeys(rule_ids) if rule_id not in known]
     acknowledge(target, added, reason)
+    known.update(added)
     return added
 
 

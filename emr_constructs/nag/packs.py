@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 from aws_cdk import App, Aspects, CfnResource, Stage, Validations
 from cdk_nag import (
     AwsSolutionsChecks,
@@ -42,12 +40,11 @@ def add_policy_packs(app: App, *, serverless: bool | None = None, verbose: bool 
     constructs = app.node.find_all()
     if serverless is None:
         serverless = any(
-            CfnResource.is_cfn_resource(c) and cast(CfnResource, c).cfn_resource_type == "AWS::Lambda::Function"
-            for c in constructs
+            isinstance(c, CfnResource) and c.cfn_resource_type == "AWS::Lambda::Function" for c in constructs
         )
     kinds = STANDARD_PACKS + ((ServerlessChecks,) if serverless else ())
     packs = tuple(kind(app, verbose=verbose) for kind in kinds)
     Validations.of(app).add_plugins(*packs)
-    for scope in [app, *(c for c in constructs if Stage.is_stage(c) and c is not app)]:
+    for scope in [app, *(c for c in constructs if isinstance(c, Stage) and c is not app)]:
         Aspects.of(scope).add(WriteNagSuppressionsToCloudFormationAspect())
     return packs
