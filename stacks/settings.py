@@ -110,7 +110,9 @@ class ClusterSettings:
 
     stack: str = "Compute"
     """Id of the compute stack that holds the cluster (``Compute``, ``ComputeBatch``, ...). Clusters share a
-    stack by default; move some to another one when a stack nears CloudFormation's 500-resource limit."""
+    stack by default; move some to another one when a stack nears CloudFormation's limits. The 1 MB template
+    limit binds first: a production cluster adds about 63 KB, so about 15 such clusters fit one stack (the
+    synth fails with this advice before that)."""
     cluster: ClusterProps = ClusterProps()
     """The cluster itself: release, applications, capacity, scaling, lifecycle, security configuration."""
     read: tuple[ZonePrefix, ...] = ()
