@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from emr_constructs.catalog import DataCatalogProps, GlueJobProps, ZonePrefix
 from emr_constructs.cluster import ClusterProps
@@ -59,6 +61,23 @@ class NetworkSettings:
         return checks.problems
 
 
+class _HasProblems(Protocol):
+    def problems(self) -> list[Problem]: ...
+
+
+def _check_by_construct_id(checks: Checks, field_name: str, sections: Mapping[str, _HasProblems]) -> None:
+    """Sections keyed by construct id (jobs, clusters): each key must be a usable id, each value valid."""
+    for name, section in sections.items():
+        checks.require(
+            bool(_CONSTRUCT_ID.match(name)),
+            f"{field_name}.{name}",
+            name,
+            "not a usable construct id",
+            _CONSTRUCT_ID_ALLOWED,
+        )
+        checks.extend(section.problems(), prefix=f"{field_name}.{name}")
+
+
 @dataclass(frozen=True, kw_only=True)
 class GlueJobSettings:
     """One Glue job of the ``catalog.jobs`` section."""
@@ -92,15 +111,7 @@ class CatalogSettings:
     def problems(self) -> list[Problem]:
         checks = Checks()
         checks.extend(self.catalog.problems(), prefix="catalog")
-        for name, job in self.jobs.items():
-            checks.require(
-                bool(_CONSTRUCT_ID.match(name)),
-                f"jobs.{name}",
-                name,
-                "not a usable construct id",
-                _CONSTRUCT_ID_ALLOWED,
-            )
-            checks.extend(job.problems(), prefix=f"jobs.{name}")
+        _check_by_construct_id(checks, "jobs", self.jobs)
         return checks.problems
 
 
@@ -149,15 +160,7 @@ class ComputeSettings:
 
     def problems(self) -> list[Problem]:
         checks = Checks()
-        for name, cluster in self.clusters.items():
-            checks.require(
-                bool(_CONSTRUCT_ID.match(name)),
-                f"clusters.{name}",
-                name,
-                "not a usable construct id",
-                _CONSTRUCT_ID_ALLOWED,
-            )
-            checks.extend(cluster.problems(), prefix=f"clusters.{name}")
+        _check_by_construct_id(checks, "clusters", self.clusters)
         return checks.problems
 
 

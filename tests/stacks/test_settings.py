@@ -124,3 +124,18 @@ def test_fails_construct_problems_reported_with_the_settings_key(tmp_path: Path)
         "config/dev.json: network.vpc.max_azs=9 is invalid: number of Availability Zones out of range; allowed: 1-6"
     )
     assert any(line.startswith("config/dev.json: warehouse.port=80 is invalid: ") for line in lines), lines
+
+
+def test_fails_cluster_and_job_keys_that_are_not_construct_ids(tmp_path: Path) -> None:
+    job = {"script": "jobs/curate_events.py", "job": {"read": [{"zone": "raw", "prefix": "events/"}]}}
+    config = write_env(
+        tmp_path, "dev", base(catalog={"jobs": {"curate-events": job}}, compute={"clusters": {"analytics": {}}})
+    )
+    with pytest.raises(EmrConfigError) as raised:
+        load_environment("dev", config)
+    assert str(raised.value).splitlines() == [
+        "config/dev.json: catalog.jobs.curate-events='curate-events' is invalid: not a usable construct id; "
+        "allowed: letters and digits, starting with a capital letter (e.g. 'Analytics')",
+        "config/dev.json: compute.clusters.analytics='analytics' is invalid: not a usable construct id; "
+        "allowed: letters and digits, starting with a capital letter (e.g. 'Analytics')",
+    ]
