@@ -42,6 +42,19 @@ from tests.support import nag_findings, new_app, new_stack
 AZS = ("us-east-1a", "us-east-1b", "us-east-1c")
 SUBNETS = ("subnet-0a1b2c3d", "subnet-1a1b2c3d", "subnet-2a1b2c3d")
 
+#: The Data API calls that accept no ARN, limited to the statements the caller itself ran (both warehouse kinds).
+OWN_STATEMENTS = {
+    "Effect": "Allow",
+    "Action": [
+        "redshift-data:CancelStatement",
+        "redshift-data:DescribeStatement",
+        "redshift-data:GetStatementResult",
+        "redshift-data:ListStatements",
+    ],
+    "Resource": ["*"],
+    "Condition": {"StringEquals": {"redshift-data:statement-owner-iam-userid": "${aws:userid}"}},
+}
+
 
 def network(stack: Stack, azs: int = 3) -> ExistingNetwork:
     return ExistingNetwork(
@@ -300,17 +313,7 @@ def test_serverless_data_api_grant_is_scoped_to_the_workgroup(built: Built) -> N
             ],
             "Resource": workgroup_arn,
         },
-        {
-            "Effect": "Allow",
-            "Action": [
-                "redshift-data:CancelStatement",
-                "redshift-data:DescribeStatement",
-                "redshift-data:GetStatementResult",
-                "redshift-data:ListStatements",
-            ],
-            "Resource": ["*"],
-            "Condition": {"StringEquals": {"redshift-data:statement-owner-iam-userid": "${aws:userid}"}},
-        },
+        OWN_STATEMENTS,
     ]
 
 
@@ -427,17 +430,7 @@ def test_provisioned_data_api_grant_is_scoped_to_the_cluster_user_and_database(b
                 "Action": ["redshift:GetClusterCredentials"],
                 "Resource": in_order([cluster_arn("dbuser", "/emr_etl"), cluster_arn("dbname", "/warehouse")]),
             },
-            {
-                "Effect": "Allow",
-                "Action": [
-                    "redshift-data:CancelStatement",
-                    "redshift-data:DescribeStatement",
-                    "redshift-data:GetStatementResult",
-                    "redshift-data:ListStatements",
-                ],
-                "Resource": ["*"],
-                "Condition": {"StringEquals": {"redshift-data:statement-owner-iam-userid": "${aws:userid}"}},
-            },
+            OWN_STATEMENTS,
         ]
     )
 
