@@ -21,9 +21,10 @@ from emr_constructs.cluster import ClusterProps
 from emr_constructs.errors import Checks, EmrConfigError, Problem
 from emr_constructs.monitoring import MonitoringProps
 from emr_constructs.network import ExistingNetworkProps, VpcProps
+from emr_constructs.props import ValidatedProps
+from emr_constructs.settings import parse_into
 from emr_constructs.storage import DataLakeProps
 from emr_constructs.warehouse import WarehouseProps
-from stacks.config_parser import parse_into
 
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_DIR = REPOSITORY_ROOT / "config"
@@ -37,7 +38,7 @@ _CONSTRUCT_ID_ALLOWED = "letters and digits, starting with a capital letter (e.g
 
 
 @dataclass(frozen=True, kw_only=True)
-class NetworkSettings:
+class NetworkSettings(ValidatedProps):
     """``network`` section: build a VPC (``vpc``) or use an existing one (``existing``), not both."""
 
     vpc: VpcProps | None = None
@@ -45,7 +46,7 @@ class NetworkSettings:
     existing: ExistingNetworkProps | None = None
     """An existing VPC and its private subnets, described without lookups."""
 
-    def problems(self) -> list[Problem]:
+    def _rules(self) -> list[Problem]:
         checks = Checks()
         checks.require(
             self.vpc is None or self.existing is None,
@@ -79,7 +80,7 @@ def _check_by_construct_id(checks: Checks, field_name: str, sections: Mapping[st
 
 
 @dataclass(frozen=True, kw_only=True)
-class GlueJobSettings:
+class GlueJobSettings(ValidatedProps):
     """One Glue job of the ``catalog.jobs`` section."""
 
     script: str
@@ -87,7 +88,7 @@ class GlueJobSettings:
     job: GlueJobProps = GlueJobProps()
     """Capacity, limits and the zone folders the job reads and writes."""
 
-    def problems(self) -> list[Problem]:
+    def _rules(self) -> list[Problem]:
         checks = Checks()
         checks.require(
             self.script.endswith(".py") and (REPOSITORY_ROOT / self.script).is_file(),
@@ -101,14 +102,14 @@ class GlueJobSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
-class CatalogSettings:
+class CatalogSettings(ValidatedProps):
     """``catalog`` section: the Glue databases and crawlers, and the Glue jobs by construct id."""
 
     catalog: DataCatalogProps = DataCatalogProps()
     jobs: dict[str, GlueJobSettings] = field(default_factory=dict)
     """Glue jobs by construct id (the id is part of the job's logical id: do not rename a deployed job)."""
 
-    def problems(self) -> list[Problem]:
+    def _rules(self) -> list[Problem]:
         checks = Checks()
         checks.extend(self.catalog.problems(), prefix="catalog")
         _check_by_construct_id(checks, "jobs", self.jobs)
@@ -116,7 +117,7 @@ class CatalogSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ClusterSettings:
+class ClusterSettings(ValidatedProps):
     """One EMR cluster of the ``compute.clusters`` section and what it may touch."""
 
     stack: str = "Compute"
@@ -134,7 +135,7 @@ class ClusterSettings:
     """Let the cluster use the warehouse through the Redshift Data API and temporary credentials
     (spark-redshift connector), on this environment's warehouse only."""
 
-    def problems(self) -> list[Problem]:
+    def _rules(self) -> list[Problem]:
         checks = Checks()
         checks.require(
             bool(_COMPUTE_STACK_ID.match(self.stack)),
@@ -151,21 +152,21 @@ class ClusterSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ComputeSettings:
+class ComputeSettings(ValidatedProps):
     """``compute`` section: the environment's EMR clusters by construct id."""
 
     clusters: dict[str, ClusterSettings] = field(default_factory=dict)
     """Clusters by construct id. The id is part of every logical id of the cluster and of the export names
     the operator CLI reads (``emr-platform-<env>-cluster-<id lowercased>-id``): do not rename a deployed one."""
 
-    def problems(self) -> list[Problem]:
+    def _rules(self) -> list[Problem]:
         checks = Checks()
         _check_by_construct_id(checks, "clusters", self.clusters)
         return checks.problems
 
 
 @dataclass(frozen=True, kw_only=True)
-class EnvironmentSettings:
+class EnvironmentSettings(ValidatedProps):
     """Everything that differs between environments. Documented key by key in ``config/README.md``."""
 
     name: str
@@ -194,7 +195,7 @@ class EnvironmentSettings:
     monitoring: MonitoringProps = MonitoringProps()
     """Alarm thresholds, notification subscribers and the dashboard name."""
 
-    def problems(self) -> list[Problem]:
+    def _rules(self) -> list[Problem]:
         checks = Checks()
         checks.require(
             bool(_ENV_NAME.match(self.name)),

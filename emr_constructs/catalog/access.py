@@ -10,11 +10,13 @@ from collections.abc import Sequence
 
 from aws_cdk import aws_iam as iam
 
+from emr_constructs.arguments import checked_arguments
 from emr_constructs.catalog.catalog import DataCatalog
 from emr_constructs.catalog.props import ZonePrefix
 from emr_constructs.storage import DataLake
 
 
+@checked_arguments
 def grant_zone_access(
     lake: DataLake,
     catalog: DataCatalog,

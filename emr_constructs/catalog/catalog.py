@@ -9,6 +9,7 @@ from aws_cdk import aws_glue as glue
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from emr_constructs.arguments import checked_arguments
 from emr_constructs.catalog.permissions import (
     CATALOG_READ_ACTIONS,
     CATALOG_WRITE_ACTIONS,
@@ -60,6 +61,7 @@ class DataCatalog(Construct):
         catalog.grant_read_write(cluster_instance_role, zones=(Zone.CURATED, Zone.ANALYTICS))
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,
@@ -162,6 +164,7 @@ class DataCatalog(Construct):
 
     # -- grants ---------------------------------------------------------------------------------------
 
+    @checked_arguments
     def grant_read(
         self,
         grantee: iam.IGrantable,
@@ -185,6 +188,7 @@ class DataCatalog(Construct):
             )
         return grant
 
+    @checked_arguments
     def grant_read_write(
         self,
         grantee: iam.IGrantable,
@@ -279,6 +283,7 @@ class ZoneCrawler(Construct):
         """The crawler's name (its ``Ref``): ``crawlerName`` in Glue's EventBridge events."""
         return self.resource.ref
 
+    @checked_arguments
     def __init__(self, scope: Construct, id: str, *, props: CrawlerProps, catalog: DataCatalog) -> None:
         super().__init__(scope, id)
         checks = Checks()

@@ -10,6 +10,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
+from emr_constructs.arguments import checked_arguments
 from emr_constructs.catalog.access import grant_zone_access
 from emr_constructs.catalog.catalog import INLINE_POLICY_REASON, JOB_LOG_PREFIX, DataCatalog
 from emr_constructs.catalog.permissions import (
@@ -41,6 +42,7 @@ class GlueJob(Construct):
                                    write=(ZonePrefix(zone=Zone.CURATED, prefix="sessions/"),)))
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,

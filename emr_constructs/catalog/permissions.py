@@ -11,6 +11,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import IConstruct
 
+from emr_constructs.arguments import checked_arguments
 from emr_constructs.iam.acknowledgements import acknowledge_wildcard_resources
 
 #: Read tables, partitions and functions: what Spark, Hive, Athena and Redshift Spectrum call to plan a query.
@@ -96,6 +97,7 @@ def glue_log_streams_arn(scope: IConstruct, name_prefix: str) -> str:
     )
 
 
+@checked_arguments
 def grant_glue_logging(role: iam.Role, *, log_prefix: str, key: kms.IKey, names: str) -> None:
     """Let a crawler or job ``role`` write (and encrypt with ``key``) the log groups Glue creates under
     ``log_prefix``; ``names`` says how Glue names them, for the acknowledgement of the wildcard ARNs."""

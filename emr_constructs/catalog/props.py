@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from emr_constructs.catalog.schedule import cron_problems
 from emr_constructs.errors import Checks, Problem
+from emr_constructs.props import ValidatedProps
 from emr_constructs.storage.data_lake import grant_prefix_problems
 from emr_constructs.storage.zones import DATA_ZONES, Zone
 
@@ -63,7 +64,7 @@ def _data_zone_problems(field_name: str, zone: Zone) -> list[Problem]:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ZonePrefix:
+class ZonePrefix(ValidatedProps):
     """A folder of one data zone: ``zone`` and a key ``prefix`` in its bucket."""
 
     zone: Zone
@@ -71,12 +72,12 @@ class ZonePrefix:
     prefix: str = ""
     """Key prefix in the zone bucket, ending in ``/``. Default ``''``: the whole bucket."""
 
-    def problems(self) -> list[Problem]:
+    def _rules(self) -> list[Problem]:
         return _data_zone_problems("zone", self.zone) + key_prefix_problems("prefix", self.prefix)
 
 
 @dataclass(frozen=True, kw_only=True)
-class CrawlerProps:
+class CrawlerProps(ValidatedProps):
     """A Glue crawler over one zone prefix that writes tables into that zone's database."""
 
     zone: Zone
@@ -86,7 +87,7 @@ class CrawlerProps:
     schedule: str | None = None
     """Glue cron expression in UTC, e.g. ``cron(15 2 * * ? *)``. Default ``None``: runs on demand only."""
 
-    def problems(self) -> list[Problem]:
+    def _rules(self) -> list[Problem]:
         problems = _data_zone_problems("zone", self.zone) + key_prefix_problems("prefix", self.prefix)
         if self.schedule is not None:
             problems += cron_problems("schedule", self.schedule)
@@ -94,7 +95,7 @@ class CrawlerProps:
 
 
 @dataclass(frozen=True, kw_only=True)
-class DataCatalogProps:
+class DataCatalogProps(ValidatedProps):
     """The Glue databases of the data zones, their crawlers and the catalog's encryption."""
 
     database_prefix: str = "datalake"
@@ -113,7 +114,7 @@ class DataCatalogProps:
     def database_name(self, zone: Zone) -> str:
         return f"{self.database_prefix}_{zone.value}"
 
-    def problems(self) -> list[Problem]:
+    def _rules(self) -> list[Problem]:
         checks = Checks()
         longest = max(DATA_ZONES, key=lambda z: len(z.value))
         checks.require(
@@ -190,7 +191,7 @@ RESERVED_ARGUMENTS: tuple[str, ...] = (
 
 
 @dataclass(frozen=True, kw_only=True)
-class GlueJobProps:
+class GlueJobProps(ValidatedProps):
     """A PySpark Glue job: capacity, limits and the zone prefixes it may read and write."""
 
     kind: GlueJobKind = GlueJobKind.ETL
@@ -216,7 +217,7 @@ class GlueJobProps:
     arguments: dict[str, str] = field(default_factory=dict)
     """Extra default arguments of every run (``--my-arg``); the construct's own arguments may not be set here."""
 
-    def problems(self) -> list[Problem]:
+    def _rules(self) -> list[Problem]:
         checks = Checks()
         checks.require(
             self.glue_version in GLUE_VERSIONS,

@@ -12,11 +12,14 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
+from emr_constructs.arguments import checked_arguments
+
 #: What the nodes need to download one object: S3 HEAD requests are authorised by s3:GetObject too.
 _OBJECT_READ_ACTIONS = ("s3:GetObject",)
 _KEY_READ_ACTIONS = ("kms:Decrypt",)
 
 
+@checked_arguments
 def grant_object_read(grantee: iam.IGrantable, bucket: s3.IBucket, object_key: str) -> iam.Grant:
     """``s3:GetObject`` on exactly ``bucket/object_key`` (and ``kms:Decrypt`` on the bucket's key, if any)."""
     grant = iam.Grant.add_to_principal(
@@ -49,6 +52,7 @@ class S3File:
     def s3_uri(self) -> str:
         return self.bucket.s3_url_for_object(self.object_key)
 
+    @checked_arguments
     def grant_read(self, grantee: iam.IGrantable) -> iam.Grant:
         return grant_object_read(grantee, self.bucket, self.object_key)
 

@@ -18,6 +18,7 @@ from enum import Enum, StrEnum
 from typing import Any
 
 from emr_constructs.errors import Checks, Problem
+from emr_constructs.props import ValidatedProps
 
 
 class Market(StrEnum):
@@ -132,7 +133,7 @@ def require_member(checks: Checks, enum_type: type[Enum], field_name: str, value
 
 
 @dataclass(frozen=True, kw_only=True)
-class EbsVolume:
+class EbsVolume(ValidatedProps):
     """EBS volumes attached to every instance of a type (HDFS, shuffle and spill space)."""
 
     size_gib: int = 64
@@ -146,7 +147,7 @@ class EbsVolume:
     volumes_per_instance: int = 1
     """How many such volumes each instance gets. Default 1."""
 
-    def problems(self) -> list[Problem]:
+    def _rules(self) -> list[Problem]:
         checks = Checks()
         require_member(checks, VolumeType, "volume_type", self.volume_type)
         checks.require(
@@ -214,7 +215,7 @@ def instance_type_problems(checks: Checks, field_name: str, instance_type: str) 
 
 
 @dataclass(frozen=True, kw_only=True)
-class InstanceTypeConfig:
+class InstanceTypeConfig(ValidatedProps):
     """One instance type a fleet may launch."""
 
     instance_type: str
@@ -226,7 +227,7 @@ class InstanceTypeConfig:
     ebs_volumes: tuple[EbsVolume, ...] = ()
     """EBS volumes per instance. Default: none beyond EMR's own default for EBS-only types."""
 
-    def problems(self) -> list[Problem]:
+    def _rules(self) -> list[Problem]:
         checks = Checks()
         instance_type_problems(checks, "instance_type", self.instance_type)
         checks.require(
@@ -275,7 +276,7 @@ class InstanceFleet:
     def has_allocation_strategy(self) -> bool:
         return self.uses_spot or self.on_demand_allocation_strategy is not None
 
-    def problems(self, *, primary: bool = False) -> list[Problem]:
+    def fleet_problems(self, *, primary: bool) -> list[Problem]:
         """Rules of any fleet; with ``primary``, also those of the primary fleet."""
         checks = Checks()
         limit = MAX_FLEET_TYPES_WITH_ALLOCATION_STRATEGY if self.has_allocation_strategy else MAX_FLEET_TYPES
@@ -378,7 +379,7 @@ def _default_fleet(target_on_demand: int) -> InstanceFleet:
 
 
 @dataclass(frozen=True, kw_only=True)
-class InstanceFleets:
+class InstanceFleets(ValidatedProps):
     """Capacity as instance fleets: a primary, a core and optionally a task fleet.
 
     Fleets may span several subnets (EMR picks the AZ with capacity) and mix instance types, so they are the
@@ -399,10 +400,10 @@ class InstanceFleets:
             named.append(("task", self.task))
         return tuple(named)
 
-    def problems(self) -> list[Problem]:
+    def _rules(self) -> list[Problem]:
         checks = Checks()
         for name, fleet in self.fleets():
-            checks.extend(fleet.problems(primary=name == "primary"), name)
+            checks.extend(fleet.fleet_problems(primary=name == "primary"), name)
         return checks.problems
 
     def instance_types(self) -> tuple[tuple[str, str], ...]:
@@ -415,7 +416,7 @@ class InstanceFleets:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ScalingRule:
+class ScalingRule(ValidatedProps):
     """One rule of a custom automatic-scaling policy: a CloudWatch alarm and the adjustment it triggers."""
 
     name: str
@@ -437,7 +438,7 @@ class ScalingRule:
     """CloudWatch unit of the metric, e.g. ``PERCENT``. Default: none."""
     description: str | None = None
 
-    def problems(self) -> list[Problem]:
+    def _rules(self) -> list[Problem]:
         checks = Checks()
         checks.require(bool(self.name.strip()), "name", self.name, "empty rule name", "a name")
         checks.require(bool(self.metric_name.strip()), "metric_name", self.metric_name, "empty metric name", "a name")
@@ -468,14 +469,14 @@ class ScalingRule:
 
 
 @dataclass(frozen=True, kw_only=True)
-class AutoScalingPolicy:
+class AutoScalingPolicy(ValidatedProps):
     """A custom automatic-scaling policy of a core or task instance group (needs the autoscaling role)."""
 
     min_capacity: int
     max_capacity: int
     rules: tuple[ScalingRule, ...]
 
-    def problems(self) -> list[Problem]:
+    def _rules(self) -> list[Problem]:
         checks = Checks()
         checks.require(self.min_capacity >= 0, "min_capacity", self.min_capacity, "must not be negative", ">= 0")
         checks.require(
@@ -497,7 +498,7 @@ class AutoScalingPolicy:
 
 
 @dataclass(frozen=True, kw_only=True)
-class InstanceGroup:
+class InstanceGroup(ValidatedProps):
     """A uniform group: one instance type, a count, and a market."""
 
     instance_type: str
@@ -515,7 +516,7 @@ class InstanceGroup:
     name: str | None = None
     """Group name shown by EMR. Default: ``Primary``, ``Core`` or ``Task<n>``."""
 
-    def problems(self) -> list[Problem]:
+    def _rules(self) -> list[Problem]:
         checks = Checks()
         instance_type_problems(checks, "instance_type", self.instance_type)
         require_member(checks, Market, "market", self.market)
@@ -545,7 +546,7 @@ def _default_group(count: int) -> InstanceGroup:
 
 
 @dataclass(frozen=True, kw_only=True)
-class InstanceGroups:
+class InstanceGroups(ValidatedProps):
     """Capacity as instance groups: a primary, a core and optional task groups, in one subnet.
 
     Defaults: one on-demand ``m6g.xlarge`` primary and two on-demand ``m6g.xlarge`` core nodes.
@@ -563,7 +564,7 @@ class InstanceGroups:
         named.extend((f"task[{index}]", group) for index, group in enumerate(self.task))
         return tuple(named)
 
-    def problems(self) -> list[Problem]:
+    def _rules(self) -> list[Problem]:
         checks = Checks()
         for name, group in self.groups():
             checks.extend(group.problems(), name)
@@ -602,7 +603,7 @@ class InstanceGroups:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ManagedScaling:
+class ManagedScaling(ValidatedProps):
     """EMR managed scaling: EMR resizes core and task capacity between ``minimum`` and ``maximum``.
 
     Works with YARN applications only (not Presto, Trino or HBase). Needs release 5.30.0+ (not 6.0.0).
@@ -623,7 +624,7 @@ class ManagedScaling:
     utilization_performance_index: int | None = None
     """1, 25, 50, 75 or 100 (higher favours performance over cost); needs ``scaling_strategy`` ADVANCED."""
 
-    def problems(self) -> list[Problem]:
+    def _rules(self) -> list[Problem]:
         checks = Checks()
         if self.unit_type is not None:
             require_member(checks, ScalingUnitType, "unit_type", self.unit_type)

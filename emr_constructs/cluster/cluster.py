@@ -16,6 +16,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
+from emr_constructs.arguments import checked_arguments
 from emr_constructs.cluster.applications import NON_YARN_APPLICATIONS
 from emr_constructs.cluster.artifacts import S3File, TlsCertificates
 from emr_constructs.cluster.capacity import (
@@ -111,6 +112,7 @@ class EmrCluster(Construct):
     configurations, steps, security configuration): treat a production cluster as cattle, keep data in S3.
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,
@@ -411,10 +413,12 @@ class EmrCluster(Construct):
 
     # -- grants ---------------------------------------------------------------------------------------
 
+    @checked_arguments
     def grant_add_steps(self, grantee: iam.IGrantable) -> iam.Grant:
         """Submit, list, describe and cancel steps on this cluster only."""
         return iam.Grant.add_to_principal(grantee=grantee, actions=list(STEP_ACTIONS), resource_arns=[self.cluster_arn])
 
+    @checked_arguments
     def grant_describe(self, grantee: iam.IGrantable) -> iam.Grant:
         """Read the cluster's state, instances, bootstrap actions and steps."""
         return iam.Grant.add_to_principal(

@@ -19,6 +19,7 @@ from emr_constructs.cluster.releases import DEFAULT_RELEASE_LABEL
 from emr_constructs.cluster.security_props import SecurityConfigurationProps
 from emr_constructs.errors import Problem
 from emr_constructs.iam.roles import EmrRolesProps
+from emr_constructs.props import ValidatedProps
 
 
 class ScaleDownBehavior(StrEnum):
@@ -81,7 +82,7 @@ class RootVolume:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ClusterProps:
+class ClusterProps(ValidatedProps):
     """An EMR on EC2 cluster. Every field has a default, so ``ClusterProps()`` is a small, secure cluster:
 
     the newest release in the table with Hadoop, Spark and Hive; one on-demand ``m6g.xlarge`` primary and two
@@ -191,7 +192,7 @@ class ClusterProps:
             helpers.append(spark_defaults(self.spark_defaults))
         return merge_configurations(helpers, self.configurations)
 
-    def problems(self) -> list[Problem]:
+    def _rules(self) -> list[Problem]:
         """Every rule that the props alone decide (release table included), one problem per broken rule."""
         # validation imports this module for the types; importing it here keeps the two apart at import time.
         from emr_constructs.cluster.validation import cluster_problems

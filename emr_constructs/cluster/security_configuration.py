@@ -15,6 +15,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
+from emr_constructs.arguments import checked_arguments
 from emr_constructs.cluster.artifacts import TlsCertificates
 from emr_constructs.cluster.security_props import S3EncryptionMode, SecurityConfigurationProps
 from emr_constructs.errors import Checks
@@ -92,6 +93,7 @@ class EmrSecurityConfiguration(Construct):
         security = EmrSecurityConfiguration(stack, "Security", encryption_key=lake.key, tls_certificates=certs)
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,
@@ -130,6 +132,7 @@ class EmrSecurityConfiguration(Construct):
     def kerberos_enabled(self) -> bool:
         return self.props.kerberos is not None
 
+    @checked_arguments
     def grant_nodes(self, instance_role: iam.IGrantable) -> iam.Grant:
         """What the cluster nodes need: use of the key, and read of exactly the certificate zip."""
         grant = self.encryption_key.grant(instance_role, *NODE_KEY_ACTIONS)
@@ -137,6 +140,7 @@ class EmrSecurityConfiguration(Construct):
             grant = grant.combine(self.tls_certificates.grant_read(instance_role))
         return grant
 
+    @checked_arguments
     def grant_ebs_encryption(self, service_role: iam.IGrantable) -> iam.Grant | None:
         """What EMR's service role needs to launch nodes with KMS-encrypted EBS volumes (``None`` when off)."""
         if not (self.props.local_disk_encryption and self.props.ebs_encryption):

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from emr_constructs.cluster.capacity import require_member
 from emr_constructs.errors import Checks, Problem
+from emr_constructs.props import ValidatedProps
 
 #: Where the cluster looks for the PEM zip in the artifacts bucket when no certificate location is given.
 DEFAULT_TLS_CERTIFICATES_KEY = "emr/tls/certificates.zip"
@@ -20,7 +21,7 @@ class S3EncryptionMode(StrEnum):
 
 
 @dataclass(frozen=True, kw_only=True)
-class KerberosProps:
+class KerberosProps(ValidatedProps):
     """Kerberos with a KDC on the cluster's primary node (``ClusterDedicatedKdc``).
 
     The KDC admin password is not data: the cluster takes it as a Secrets Manager secret
@@ -32,7 +33,7 @@ class KerberosProps:
     ticket_lifetime_hours: int = 24
     """Lifetime of tickets the KDC issues. Default 24 hours."""
 
-    def problems(self) -> list[Problem]:
+    def _rules(self) -> list[Problem]:
         checks = Checks()
         checks.require(
             0 < len(self.realm) <= 256 and self.realm.strip() == self.realm,
@@ -52,7 +53,7 @@ class KerberosProps:
 
 
 @dataclass(frozen=True, kw_only=True)
-class SecurityConfigurationProps:
+class SecurityConfigurationProps(ValidatedProps):
     """What the EMR security configuration enables. Defaults: everything on, with the given KMS key.
 
     The defaults satisfy the at-rest, local-disk and in-transit encryption rules of the cdk-nag packs.
@@ -84,7 +85,7 @@ class SecurityConfigurationProps:
     def at_rest_encryption(self) -> bool:
         return self.s3_encryption is not None or self.local_disk_encryption
 
-    def problems(self) -> list[Problem]:
+    def _rules(self) -> list[Problem]:
         checks = Checks()
         if self.s3_encryption is not None:
             require_member(checks, S3EncryptionMode, "s3_encryption", self.s3_encryption)

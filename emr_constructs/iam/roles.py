@@ -9,6 +9,7 @@ from aws_cdk import ArnFormat, Stack
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from emr_constructs.arguments import checked_arguments
 from emr_constructs.errors import Checks, Problem
 from emr_constructs.iam.acknowledgements import (
     acknowledge,
@@ -16,6 +17,7 @@ from emr_constructs.iam.acknowledgements import (
     acknowledge_managed_policy,
     wildcard_resource_findings,
 )
+from emr_constructs.props import ValidatedProps
 
 EMR_SERVICE_PRINCIPAL = "elasticmapreduce.amazonaws.com"
 EC2_SERVICE_PRINCIPAL = "ec2.amazonaws.com"
@@ -38,7 +40,7 @@ _DEFAULT_POLICY_REASON = (
 
 
 @dataclass(frozen=True, kw_only=True)
-class EmrRolesProps:
+class EmrRolesProps(ValidatedProps):
     """Data part of the :class:`EmrRoles` configuration."""
 
     enable_ssm: bool = True
@@ -57,7 +59,7 @@ class EmrRolesProps:
     """CloudWatch namespace the instance role may publish metrics to (the CloudWatch agent's default,
     ``CWAgent``). ``None`` grants no metrics permission."""
 
-    def problems(self) -> list[Problem]:
+    def _rules(self) -> list[Problem]:
         checks = Checks()
         checks.require(
             1 <= len(self.log_group_prefix) <= 511,
@@ -108,6 +110,7 @@ class EmrRoles(Construct):
     Functions or Lambda launcher must be granted it. The service role itself does not need it.
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,

@@ -18,6 +18,7 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk.interfaces import aws_events as events_refs
 from constructs import Construct, Node
 
+from emr_constructs.arguments import checked_arguments
 from emr_constructs.errors import Checks
 from emr_constructs.iam.acknowledgements import acknowledge
 from emr_constructs.monitoring import dashboard
@@ -100,6 +101,7 @@ class PlatformMonitoring(Construct):
     within each list.
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from emr_constructs.errors import Checks, Problem
 from emr_constructs.monitoring.metrics import EMR_METRIC_INTERVAL_SECONDS, EMR_METRICS, EMR_PERCENT_METRICS
+from emr_constructs.props import ValidatedProps
 
 # PutMetricAlarm: Period is 10, 20, 30 or a multiple of 60; Period x EvaluationPeriods is at most one day for
 # periods under an hour, at most seven days otherwise.
@@ -100,7 +101,7 @@ class ClusterAlarm:
     """What a period without data means. Default: not breaching, because EMR stops publishing when a cluster
     terminates; the termination itself is reported by the cluster state-change rule."""
 
-    def problems(self, period_seconds: int = EMR_METRIC_INTERVAL_SECONDS) -> list[Problem]:
+    def problems_at(self, period_seconds: int) -> list[Problem]:
         """Rules of this alarm evaluated with the cluster alarms' period."""
         checks = Checks()
         known = checks.require(
@@ -116,7 +117,7 @@ class ClusterAlarm:
 
 
 @dataclass(frozen=True, kw_only=True)
-class MonitoringProps:
+class MonitoringProps(ValidatedProps):
     """What the platform monitoring alarms on and who is notified.
 
     The built-in cluster alarms (per cluster, namespace ``AWS/ElasticMapReduce``, dimension ``JobFlowId``):
@@ -175,7 +176,7 @@ class MonitoringProps:
     https_subscribers: tuple[str, ...] = ()
     """HTTPS endpoints (chat webhooks, incident tools) subscribed to the topic; each must confirm. Default: none."""
 
-    def problems(self) -> list[Problem]:
+    def _rules(self) -> list[Problem]:
         checks = Checks()
         checks.extend(_cluster_period_problems(self.cluster_period_seconds))
         cluster_alarms: tuple[tuple[str, ThresholdAlarm, bool], ...] = (
@@ -190,7 +191,7 @@ class MonitoringProps:
         for name, alarm, percent in cluster_alarms:
             checks.extend(_threshold_alarm_problems(alarm, percent, self.cluster_period_seconds), name)
         for index, extra in enumerate(self.extra_cluster_alarms):
-            checks.extend(extra.problems(self.cluster_period_seconds), f"extra_cluster_alarms[{index}]")
+            checks.extend(extra.problems_at(self.cluster_period_seconds), f"extra_cluster_alarms[{index}]")
         checks.extend(period_problems(self.warehouse_period_seconds, "warehouse_period_seconds"))
         checks.extend(
             _periods_problems(self.warehouse_health.evaluation_periods, None, self.warehouse_period_seconds),

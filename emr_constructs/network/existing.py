@@ -6,6 +6,7 @@ from aws_cdk import Annotations, Stack, Token
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct
 
+from emr_constructs.arguments import checked_arguments
 from emr_constructs.errors import Checks
 from emr_constructs.network.props import ExistingNetworkProps, region_of_availability_zone
 
@@ -19,6 +20,7 @@ class ExistingNetwork(Construct):
     the VPC needs an S3 gateway endpoint or NAT for the cluster to reach S3.
     """
 
+    @checked_arguments
     def __init__(self, scope: Construct, id: str, *, props: ExistingNetworkProps) -> None:
         super().__init__(scope, id)
         checks = Checks()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from emr_constructs.errors import Checks, Problem, is_token
+from emr_constructs.props import ValidatedProps
 
 #: EC2 accepts VPC (and subnet) CIDR blocks from /16 to /28.
 #: https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html
@@ -67,7 +68,7 @@ class FlowLogTrafficType(StrEnum):
 
 
 @dataclass(frozen=True, kw_only=True)
-class VpcProps:
+class VpcProps(ValidatedProps):
     """The data part of :class:`~emr_constructs.network.DataPlatformVpc`."""
 
     cidr: str = "10.0.0.0/16"
@@ -120,7 +121,7 @@ class VpcProps:
             return tuple(InterfaceEndpoint(e) for e in self.interface_endpoints)
         return tuple(InterfaceEndpoint) if self.nat_gateways == 0 else ()
 
-    def problems(self) -> list[Problem]:
+    def _rules(self) -> list[Problem]:
         checks = Checks()
         network = vpc_cidr_problems(checks, "cidr", self.cidr)
         azs_ok = checks.require(
@@ -183,7 +184,7 @@ class VpcProps:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ExistingNetworkProps:
+class ExistingNetworkProps(ValidatedProps):
     """An existing VPC to build in, described without any lookup (``cdk synth`` never calls AWS).
 
     The subnets must already carry the tag ``for-use-with-amazon-emr-managed-policies=true``: the
@@ -207,7 +208,7 @@ class ExistingNetworkProps:
     """Route table of each subnet, same order. Default ``()``: unknown, which is fine unless something
     adds routes or gateway endpoints to these subnets (CDK then warns)."""
 
-    def problems(self) -> list[Problem]:
+    def _rules(self) -> list[Problem]:
         checks = Checks()
         checks.require(
             bool(_VPC_ID.match(self.vpc_id)),

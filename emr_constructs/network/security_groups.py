@@ -5,6 +5,7 @@ from __future__ import annotations
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct, DependencyGroup
 
+from emr_constructs.arguments import checked_arguments
 from emr_constructs.tags import tag_for_emr_managed_policy
 
 #: The cluster's primary node calls the EMR service through the service-access group on this port.
@@ -38,6 +39,7 @@ class EmrSecurityGroups(Construct):
     (``cluster.node.add_dependency(groups.rules)``).
     """
 
+    @checked_arguments
     def __init__(self, scope: Construct, id: str, *, vpc: ec2.IVpc) -> None:
         super().__init__(scope, id)
         self.primary = self._group(

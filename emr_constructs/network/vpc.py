@@ -9,6 +9,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from emr_constructs.arguments import checked_arguments
 from emr_constructs.errors import Checks
 from emr_constructs.network.props import InterfaceEndpoint, VpcProps
 from emr_constructs.removal import safe_removal_policy
@@ -84,6 +85,7 @@ class DataPlatformVpc(Construct):
     app; an imported key's policy must already allow ``logs.<region>.amazonaws.com``.
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,

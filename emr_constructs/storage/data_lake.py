@@ -10,6 +10,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from emr_constructs.arguments import checked_arguments
 from emr_constructs.errors import Checks, EmrConfigError, Problem
 from emr_constructs.iam.acknowledgements import acknowledge, acknowledge_wildcard_resources
 from emr_constructs.removal import safe_removal_policy
@@ -79,6 +80,7 @@ class DataLake(Construct):
         lake.grant_read_write(Zone.CURATED, job_role, prefix="sales/")
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,
@@ -169,6 +171,7 @@ class DataLake(Construct):
 
     # -- grants ---------------------------------------------------------------------------------------
 
+    @checked_arguments
     def grant_read(self, zone: Zone, grantee: iam.IGrantable, *, prefix: str = "") -> iam.Grant:
         """Let ``grantee`` list and read the objects of ``zone`` under ``prefix``.
 
@@ -179,6 +182,7 @@ class DataLake(Construct):
         """
         return self._grant(zone, grantee, prefix, read=True, write=False)
 
+    @checked_arguments
     def grant_write(self, zone: Zone, grantee: iam.IGrantable, *, prefix: str = "") -> iam.Grant:
         """Let ``grantee`` put, overwrite and delete objects of ``zone`` under ``prefix``.
 
@@ -188,6 +192,7 @@ class DataLake(Construct):
         """
         return self._grant(zone, grantee, prefix, read=False, write=True)
 
+    @checked_arguments
     def grant_read_write(self, zone: Zone, grantee: iam.IGrantable, *, prefix: str = "") -> iam.Grant:
         """:meth:`grant_read` and :meth:`grant_write` together, as one grant."""
         return self._grant(zone, grantee, prefix, read=True, write=True)

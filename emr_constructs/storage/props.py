@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from emr_constructs.errors import Checks, Problem
+from emr_constructs.props import ValidatedProps
 from emr_constructs.storage.zones import Zone
 
 #: Key of the server-access-log bucket in ``DataLakeProps.bucket_names`` and the suffix of its name.
@@ -79,7 +80,7 @@ def key_alias_problems(alias: str, field_name: str = "key_alias") -> list[Proble
 
 
 @dataclass(frozen=True, kw_only=True)
-class ZoneLifecycle:
+class ZoneLifecycle(ValidatedProps):
     """Lifecycle of one bucket. ``None`` turns an action off.
 
     Transitions follow S3's order STANDARD -> STANDARD_IA -> INTELLIGENT_TIERING -> GLACIER_IR; S3
@@ -116,7 +117,7 @@ class ZoneLifecycle:
         )
         return [(storage_class, days) for storage_class, days in steps if days is not None]
 
-    def problems(self) -> list[Problem]:
+    def _rules(self) -> list[Problem]:
         checks = Checks()
         days_fields = {
             "infrequent_access_after_days": (self.infrequent_access_after_days, 30),
@@ -166,7 +167,7 @@ class ZoneLifecycle:
 
 
 @dataclass(frozen=True, kw_only=True)
-class LakeLifecycle:
+class LakeLifecycle(ValidatedProps):
     """Lifecycle of each bucket of the lake; defaults chosen per zone (a test pins them)."""
 
     raw: ZoneLifecycle = ZoneLifecycle(
@@ -208,7 +209,7 @@ class LakeLifecycle:
         lifecycle: ZoneLifecycle = getattr(self, key.replace("-", "_"))
         return lifecycle
 
-    def problems(self) -> list[Problem]:
+    def _rules(self) -> list[Problem]:
         checks = Checks()
         for key in BUCKET_KEYS:
             checks.extend(self.for_bucket(key).problems(), key.replace("-", "_"))
@@ -216,7 +217,7 @@ class LakeLifecycle:
 
 
 @dataclass(frozen=True, kw_only=True)
-class DataLakeProps:
+class DataLakeProps(ValidatedProps):
     """Data part of a :class:`DataLake`'s configuration."""
 
     key_alias: str | None = None
@@ -256,7 +257,7 @@ class DataLakeProps:
             return f"{self.bucket_name_prefix}-{key}"
         return None
 
-    def problems(self) -> list[Problem]:
+    def _rules(self) -> list[Problem]:
         checks = Checks()
         if self.key_alias is not None:
             checks.extend(key_alias_problems(self.key_alias))

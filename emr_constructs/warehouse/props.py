@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from emr_constructs.catalog.props import key_prefix_problems
 from emr_constructs.errors import Checks, Problem
+from emr_constructs.props import ValidatedProps
 from emr_constructs.storage import DATA_ZONES, Zone
 
 
@@ -94,7 +95,7 @@ def user_name_problems(field_name: str, name: str) -> list[Problem]:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ServerlessProps:
+class ServerlessProps(ValidatedProps):
     """Capacity of a Redshift Serverless workgroup."""
 
     base_capacity: int = 8
@@ -102,7 +103,7 @@ class ServerlessProps:
     max_capacity: int | None = None
     """Ceiling in RPUs (base capacity to 5632), or ``None`` for no ceiling. Default ``None``."""
 
-    def problems(self) -> list[Problem]:
+    def _rules(self) -> list[Problem]:
         checks = Checks()
         checks.require(
             self.base_capacity in BASE_CAPACITIES,
@@ -123,7 +124,7 @@ class ServerlessProps:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ProvisionedProps:
+class ProvisionedProps(ValidatedProps):
     """Size and maintenance of a provisioned Redshift cluster."""
 
     node_type: NodeType = NodeType.RA3_XLPLUS
@@ -135,7 +136,7 @@ class ProvisionedProps:
     preferred_maintenance_window: str = "sun:03:00-sun:03:30"
     """Weekly maintenance window in UTC, ``ddd:hh24:mi-ddd:hh24:mi``, at least 30 minutes. Default Sunday 03:00."""
 
-    def problems(self) -> list[Problem]:
+    def _rules(self) -> list[Problem]:
         checks = Checks()
         low, high = NODE_RANGES[self.node_type]
         checks.require(
@@ -164,7 +165,7 @@ class ProvisionedProps:
 
 
 @dataclass(frozen=True, kw_only=True)
-class WarehouseProps:
+class WarehouseProps(ValidatedProps):
     """A Redshift warehouse next to the lake: kind, names, capacity and the lake access of its IAM role."""
 
     kind: WarehouseKind = WarehouseKind.SERVERLESS
@@ -193,7 +194,7 @@ class WarehouseProps:
     """Database user that :meth:`Warehouse.grant_data_api` issues temporary credentials for on a provisioned
     cluster (Serverless maps the caller's IAM identity instead). Default ``emr_etl``."""
 
-    def problems(self) -> list[Problem]:
+    def _rules(self) -> list[Problem]:
         checks = Checks()
         if self.name is not None:
             checks.require(

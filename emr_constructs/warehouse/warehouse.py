@@ -13,6 +13,7 @@ from aws_cdk import aws_redshift as redshift
 from aws_cdk import aws_redshiftserverless as redshiftserverless
 from constructs import Construct
 
+from emr_constructs.arguments import checked_arguments
 from emr_constructs.catalog import DataCatalog
 from emr_constructs.errors import Checks
 from emr_constructs.iam.acknowledgements import acknowledge, acknowledge_inline_policies, grant_target
@@ -90,6 +91,7 @@ class Warehouse(Construct):
         warehouse.grant_data_api(cluster.roles.instance_role)
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,
@@ -230,6 +232,7 @@ class Warehouse(Construct):
             description=f"Redshift clients in {client.node.path}",
         )
 
+    @checked_arguments
     def grant_data_api(self, grantee: iam.IGrantable) -> iam.Grant:
         """Let ``grantee`` (the EMR instance role) run SQL on this warehouse only, through the Redshift Data API and
         through the spark-redshift connector with temporary credentials.

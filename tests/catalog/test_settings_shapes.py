@@ -8,8 +8,8 @@ import pytest
 
 from emr_constructs.catalog import CrawlerProps, DataCatalogProps, GlueJobKind, GlueJobProps, WorkerType, ZonePrefix
 from emr_constructs.errors import Problem
+from emr_constructs.settings import parse_into
 from emr_constructs.storage import Zone
-from stacks.config_parser import parse_into
 
 CATALOG_SETTINGS: dict[str, dict[str, Any]] = {
     "dev": {"database_prefix": "dev_lake", "crawlers": [{"zone": "raw", "prefix": "events/"}]},

@@ -18,7 +18,7 @@ from cfnlint.api import ManualArgs, lint
 from emr_constructs.cluster import ClusterProps, EmrCluster
 from emr_constructs.errors import Problem
 from emr_constructs.network import EmrSecurityGroups
-from stacks.config_parser import parse_into
+from emr_constructs.settings import parse_into
 from tests.cluster.builders import StandInNetwork, storage
 from tests.support import nag_findings, new_app
 

@@ -23,7 +23,7 @@ from emr_constructs.monitoring import (
     ThresholdAlarm,
 )
 from emr_constructs.removal import ALLOW_DESTROY_CONTEXT
-from stacks.config_parser import parse_into
+from emr_constructs.settings import parse_into
 from tests.monitoring import stand_ins
 from tests.support import new_stack
 

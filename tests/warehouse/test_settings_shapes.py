@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from emr_constructs.errors import Problem
+from emr_constructs.settings import parse_into
 from emr_constructs.storage import Zone
 from emr_constructs.warehouse import NodeType, WarehouseKind, WarehouseProps
-from stacks.config_parser import parse_into
 
 WAREHOUSE_SETTINGS: dict[str, dict[str, Any]] = {
     # Two AZs (environment-agnostic dev/staging networks): Serverless needs three, so a small cluster.

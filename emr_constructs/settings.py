@@ -1,8 +1,12 @@
-"""Turns JSON settings into the library's frozen Props dataclasses, reporting every problem with its key path.
+"""Settings as data: JSON-shaped values parsed into the library's Props, every problem reported with its key path.
 
 The library's Props classes are plain data (str, int, float, bool, optional values, tuples, string maps, enums
-and nested Props), so one generic parser serves every section. Problems found here, and those the Props'
-own ``problems()`` rules report, are collected together and reported as ``<file>: <key.path>=<value> ...``.
+and nested Props), so one generic parser serves every Props class, the library's and a team's own settings
+classes alike. Shape problems found here (unknown or missing keys, wrong types) and the rules the Props ran
+when they were built are reported together as ``<file>: <key.path>=<value> is invalid: ...``::
+
+    lake = DataLakeProps.from_dict(json.load(f)["lake"], source="config/prod.json: lake")
+    props = ClusterProps.from_file("settings/cluster.json")
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import typing
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
-from emr_constructs.errors import Problem
+from emr_constructs.errors import EmrConfigError, Problem
 
 T = TypeVar("T")
 
@@ -73,7 +77,7 @@ def _convert(tp: Any, value: Any, path: str, problems: list[Problem]) -> Any:
             problems.append(Problem(path, value, f"unknown {tp.__name__}", _type_name(tp)))
             return _MISSING
     if dataclasses.is_dataclass(tp):
-        return parse_into(typing.cast(type, tp), value, path, problems, run_rules=False)
+        return _build(typing.cast(type, tp), value, path, problems)
     if tp is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if tp in (str, int, float, bool):
@@ -86,12 +90,31 @@ def _convert(tp: Any, value: Any, path: str, problems: list[Problem]) -> Any:
     raise TypeError(f"settings parser does not support field type {tp!r} at {path}")
 
 
-def parse_into(cls: type[T], data: Any, path: str, problems: list[Problem], *, run_rules: bool = True) -> T:
+def parse_into(cls: type[T], data: Any, path: str, problems: list[Problem]) -> T:
     """Build ``cls`` from ``data``; append problems (unknown keys, missing keys, wrong types, rule breaks).
 
-    Returns a best-effort instance (or the class default) so parsing can go on and report everything at once;
-    callers must check ``problems`` before using it.
+    Returns a best-effort instance so parsing can go on and report everything at once; callers must check
+    ``problems`` before using it. The rules ran once, when the Props were built: nested Props' problems are
+    already part of their parent's, so only the top level's stored problems are read here.
     """
+    instance = _build(cls, data, path, problems)
+    if instance is not _MISSING:
+        stored = getattr(instance, "problems", None)
+        if callable(stored):
+            problems.extend(p.under(path) for p in stored())
+    return instance
+
+
+def parse_props(cls: type[T], data: Any, *, source: str) -> T:
+    """Build ``cls`` from ``data`` or raise :class:`EmrConfigError` with every problem at ``source``."""
+    problems: list[Problem] = []
+    instance = parse_into(cls, data, "", problems)
+    if problems:
+        raise EmrConfigError(source, problems)
+    return instance
+
+
+def _build(cls: type[T], data: Any, path: str, problems: list[Problem]) -> T:
     if not isinstance(data, dict):
         problems.append(Problem(path, data, "wrong type", "object"))
         return typing.cast(T, _MISSING)
@@ -112,15 +135,10 @@ def parse_into(cls: type[T], data: Any, path: str, problems: list[Problem], *, r
     if len(problems) > before:
         return typing.cast(T, _MISSING)
     try:
-        instance = cls(**kwargs)
+        return cls(**kwargs)
     except (TypeError, ValueError) as exc:
         problems.append(Problem(path or "(root)", data, str(exc), "see the field documentation"))
         return typing.cast(T, _MISSING)
-    if run_rules:
-        rules = getattr(instance, "problems", None)
-        if callable(rules):
-            problems.extend(p.under(path) for p in rules())
-    return instance
 
 
 def _join(path: str, key: str) -> str:

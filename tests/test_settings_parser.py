@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from emr_constructs.errors import Checks, Problem
-from stacks.config_parser import parse_into
+from emr_constructs.settings import parse_into
 
 
 class Colour(enum.StrEnum):
