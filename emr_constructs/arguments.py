@@ -127,10 +127,10 @@ def conforms(value: Any, expected: Any) -> bool:
             return all(conforms(v, args[0]) for v in value)
         return len(args) == len(value) and all(conforms(v, a) for v, a in zip(value, args, strict=True))
     if origin in (list, collections.abc.Sequence):
-        kinds: tuple[type, ...] = (list,) if origin is list else (list, tuple)
-        if not isinstance(value, kinds):
+        items: Any = value
+        if not isinstance(items, list if origin is list else (list, tuple)):
             return False
-        return all(conforms(v, args[0]) for v in value) if args else True
+        return all(conforms(v, args[0]) for v in items) if args else True
     if origin in (dict, collections.abc.Mapping):
         return isinstance(value, dict) and all(conforms(k, args[0]) and conforms(v, args[1]) for k, v in value.items())
     if origin is not None:
