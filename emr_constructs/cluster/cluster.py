@@ -29,7 +29,7 @@ from emr_constructs.cluster.capacity import (
     ScalingUnitType,
 )
 from emr_constructs.cluster.props import ClusterProps
-from emr_constructs.cluster.releases import get_release
+from emr_constructs.cluster.releases import get_release, newest_known_label
 from emr_constructs.cluster.security_configuration import EmrSecurityConfiguration
 from emr_constructs.cluster.validation import regional_problems, security_release_problems
 from emr_constructs.errors import Checks
@@ -150,6 +150,13 @@ class EmrCluster(Construct):
         super().__init__(scope, id)
         self.props = props
         release = get_release(props.release_label)
+        if release is not None and not release.known:
+            Annotations.of(self).add_warning_v2(
+                "emr-platform:release-newer-than-table",
+                f"release_label={props.release_label!r} is newer than every release this library knows "
+                f"(newest: {newest_known_label()}); applications and features are checked as for "
+                f"{release.basis}. Upgrade emr-constructs when it knows this release.",
+            )
         security_props = security_configuration.props if security_configuration is not None else props.security
 
         checks = Checks()

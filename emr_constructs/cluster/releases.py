@@ -1,13 +1,22 @@
-"""The Amazon EMR releases the library supports, their applications, and the release a feature needs.
+"""The Amazon EMR releases, their applications, the release a feature needs, and the instance types EMR offers.
 
-The table is data shipped with the package (``releases.json``, each fact with the EMR documentation page it
-was read from), loaded once. A release label outside the table is an error that names the supported ones:
-the library only promises synth-time checks it can back with data. Extend the table from the EMR Release
-Guide, never by guessing.
+Three data files ship with the package, each with its source and date, loaded once:
+
+- ``releases.json``: the applications of a set of releases (read from the EMR Release Guide) and the minimum
+  release of each gated feature and Graviton family;
+- ``release_labels.json``: every real release label (EMR's ``ListReleaseLabels``, per Region);
+- ``instance_types.json``: every instance type EMR supports (``ListSupportedInstanceTypes`` per release).
+
+Any real ``emr-5.x``/``6.x``/``7.x`` label is accepted: feature gates compare versions, and applications are
+checked against the nearest release of the same line in the application table. A well-formed label newer than
+every known one is accepted with a warning (EMR may have published it after this library); a label that is
+neither real nor newer is an error with the closest real labels. Regenerate the label and instance-type tables
+with ``python -m tools.emr_tables``; extend ``releases.json`` only from the EMR Release Guide.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from dataclasses import dataclass
@@ -90,6 +99,9 @@ class ReleaseRange:
         if label in self.excluded:
             return False
         minimum = self.minimum_by_major.get(version[0])
+        if minimum is None and self.minimum_by_major and version[0] > max(self.minimum_by_major):
+            # A major line newer than the table (accepted with a warning) keeps what the newest line has.
+            return True
         return minimum is not None and version >= minimum
 
     def describe(self) -> str:
@@ -106,11 +118,20 @@ class ReleaseRange:
 
 @dataclass(frozen=True)
 class Release:
-    """One supported EMR release: its label and the applications (name -> version) it contains."""
+    """An EMR release: its label and the applications (name -> version) it contains.
+
+    For a label outside the application table, ``applications`` are those of ``basis``, the nearest release of
+    the same major line in the table (at or below it when there is one), and ``known`` says whether the label
+    is one EMR has published (``False`` for a label newer than every known one).
+    """
 
     label: str
     applications: dict[str, str]
     sources: tuple[str, ...]
+    basis: str = ""
+    """The application-table release the applications come from (the label itself when it is in the table)."""
+    known: bool = True
+    """Whether EMR lists this label (``release_labels.json``); a newer, unknown label is accepted with a warning."""
 
     @property
     def version(self) -> Version:
@@ -125,13 +146,13 @@ class Release:
         return feature.supported_by(self.label)
 
     def supports_instance_type(self, instance_type: str) -> bool:
-        """False when ``instance_type`` is of a Graviton family this release predates.
-
-        Only the families in the table are known (``instance_families``); any other type is assumed
-        supported and left to EMR (cfn-lint checks that the type exists in the region).
-        """
+        """False when ``instance_type`` is of a Graviton family this release predates (see ``instance_families``)."""
         family = instance_family_range(instance_type)
         return family is None or family.supported_by(self.label)
+
+    @property
+    def in_table(self) -> bool:
+        return self.basis == self.label
 
 
 @dataclass(frozen=True)
@@ -189,8 +210,74 @@ def supported_release_labels() -> tuple[str, ...]:
 
 
 def get_release(label: str) -> Release | None:
-    """The release ``label`` names, or ``None`` when it is not in the table."""
-    return _table().releases.get(label)
+    """The release ``label`` names, or ``None`` when it is malformed, older than 5.0.0, or not a real release.
+
+    A real label outside the application table, or a well-formed label newer than every known one, gives a
+    :class:`Release` whose applications are those of the nearest table release of its line (``basis``).
+    """
+    table = _table().releases
+    if label in table:
+        return table[label]
+    version = parse_release_label(label)
+    if version is None or version < (5, 0, 0):
+        return None
+    known = label in _known_labels()
+    if not known and version <= _version_of(newest_known_label()):
+        return None
+    same_line = [r for r in table.values() if r.version[0] == version[0]] or list(table.values())
+    below = [r for r in same_line if r.version <= version]
+    basis = below[-1] if below else same_line[0]
+    return Release(label=label, applications=basis.applications, sources=basis.sources, basis=basis.label, known=known)
+
+
+def closest_release_labels(label: str, count: int = 2) -> list[str]:
+    """The real release labels of ``label``'s line nearest to it (same minor version first), for a hint."""
+    version = parse_release_label(label)
+    if version is None:
+        return []
+    line = [known for known in _known_labels() if _version_of(known)[0] == version[0]]
+    return sorted(line, key=lambda known: (abs(_version_of(known)[1] - version[1]), _version_of(known)))[:count]
+
+
+@cache
+def _known_labels() -> tuple[str, ...]:
+    raw = json.loads(resources.files("emr_constructs.cluster").joinpath("release_labels.json").read_text())
+    return tuple(raw["labels"])
+
+
+def newest_known_label() -> str:
+    """The newest release label EMR had published when the label table was generated."""
+    return max(_known_labels(), key=_version_of)
+
+
+def release_offered_in(label: str, region: str) -> bool | None:
+    """Whether EMR offers ``label`` in ``region``; ``None`` when the table does not cover that Region."""
+    raw = json.loads(resources.files("emr_constructs.cluster").joinpath("release_labels.json").read_text())
+    labels = raw["regions"].get(region)
+    return None if labels is None else label in labels
+
+
+@cache
+def _instance_types() -> dict[str, dict[str, str]]:
+    raw = json.loads(resources.files("emr_constructs.cluster").joinpath("instance_types.json").read_text())
+    types: dict[str, dict[str, str]] = raw["types"]
+    return types
+
+
+def supported_instance_types() -> tuple[str, ...]:
+    """Every instance type EMR supports on some 5.x, 6.x or 7.x release (``instance_types.json``)."""
+    return tuple(_instance_types())
+
+
+def is_emr_instance_type(instance_type: str) -> bool:
+    return instance_type in _instance_types()
+
+
+def closest_instance_types(instance_type: str, count: int = 3) -> list[str]:
+    """Supported instance types closest to ``instance_type``: same family first, then by spelling."""
+    family = instance_type.split(".", 1)[0]
+    same_family = [t for t in _instance_types() if t.split(".", 1)[0] == family]
+    return difflib.get_close_matches(instance_type, same_family or list(_instance_types()), n=count, cutoff=0.3)
 
 
 def latest_release() -> Release:

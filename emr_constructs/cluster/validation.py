@@ -26,10 +26,13 @@ from emr_constructs.cluster.props import ActionOnFailure, ClusterProps, RootVolu
 from emr_constructs.cluster.releases import (
     Feature,
     Release,
+    closest_instance_types,
+    closest_release_labels,
     get_release,
     instance_family_range,
+    is_emr_instance_type,
+    newest_known_label,
     parse_release_label,
-    supported_release_labels,
 )
 from emr_constructs.cluster.security_props import SecurityConfigurationProps
 from emr_constructs.errors import Checks, Problem
@@ -43,6 +46,7 @@ ROOT_VOLUME_THROUGHPUT = (125, 1000)
 #: Root volume IOPS per GiB, and throughput (MiB/s) per IOPS, at most (emr-custom-ami-root-volume-size).
 ROOT_IOPS_PER_GIB = 500
 ROOT_THROUGHPUT_PER_IOPS = 0.25
+_TYPES_PAGE = "emr-supported-instance-types"
 _AMI_ID = re.compile(r"^ami-[0-9a-f]{8,17}$")
 
 
@@ -88,20 +92,23 @@ def regional_problems(checks: Checks, props: ClusterProps, region: str) -> None:
 
 
 def release_problems(checks: Checks, label: str) -> Release | None:
-    """Check ``release_label``; the release when it is in the table."""
+    """Check ``release_label``: any real EMR release (5.x and later), or a well-formed one newer than all known."""
     if parse_release_label(label) is None:
         checks.require(
             False, "release_label", label, "not an EMR release label", "emr-<major>.<minor>.<patch>, e.g. 'emr-7.14.0'"
         )
         return None
     release = get_release(label)
-    checks.require(
-        release is not None,
-        "release_label",
-        label,
-        "release not in the library's release table",
-        ", ".join(supported_release_labels()),
-    )
+    if release is None:
+        close = closest_release_labels(label)
+        checks.require(
+            False,
+            "release_label",
+            label,
+            "not an EMR release (5.0.0 or later) that EMR has published",
+            (f"did you mean {' or '.join(close)}? " if close else "")
+            + f"any real release from emr-5.0.0 to {newest_known_label()}, or a newer one",
+        )
     return release
 
 
@@ -128,11 +135,22 @@ def application_problems(checks: Checks, applications: tuple[Application, ...], 
 def _instance_type_release_problems(
     checks: Checks, prefix: str, instance_types: Iterable[tuple[str, str]], release: Release | None
 ) -> None:
-    if release is None:
-        return
     for field, instance_type in instance_types:
+        if instance_type.count(".") != 1:
+            continue  # not even an EC2 name: the fleet's or group's own rule reports it
+        known = is_emr_instance_type(instance_type)
+        if not known:
+            close = closest_instance_types(instance_type)
+            checks.require(
+                False,
+                f"{prefix}.{field}",
+                instance_type,
+                "not an instance type EMR supports",
+                (f"did you mean {' or '.join(close)}? " if close else "")
+                + f"an instance type of emr_constructs.cluster.supported_instance_types() [{_TYPES_PAGE}]",
+            )
         family = instance_family_range(instance_type)
-        if family is not None:
+        if known and release is not None and family is not None:
             checks.require(
                 family.supported_by(release.label),
                 f"{prefix}.{field}",

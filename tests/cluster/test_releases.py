@@ -16,7 +16,13 @@ from emr_constructs.cluster import (
     supported_release_labels,
     supported_releases,
 )
-from emr_constructs.cluster.releases import all_application_names, instance_family_range, parse_release_label
+from emr_constructs.cluster.releases import (
+    all_application_names,
+    closest_instance_types,
+    instance_family_range,
+    is_emr_instance_type,
+    parse_release_label,
+)
 
 
 def test_table_is_package_data_with_its_sources() -> None:
@@ -58,8 +64,36 @@ def test_label_pattern(label: str, expected: tuple[int, int, int] | None) -> Non
     assert parse_release_label(label) == expected
 
 
-def test_unknown_release_is_not_in_the_table() -> None:
-    assert get_release("emr-7.99.0") is None
+def test_a_real_release_outside_the_application_table_uses_the_nearest_below() -> None:
+    release = get_release("emr-6.14.0")
+    assert release is not None
+    assert (release.basis, release.known, release.in_table) == ("emr-6.12.0", True, False)
+    assert release.applications == get_release("emr-6.12.0").applications  # type: ignore[union-attr]
+
+
+def test_a_newer_label_is_accepted_as_unknown_on_the_newest_applications() -> None:
+    release = get_release("emr-7.99.0")
+    assert release is not None
+    assert (release.basis, release.known) == ("emr-7.14.0", False)
+
+
+@pytest.mark.parametrize("label", ["emr-6.14.9", "emr-4.9.6", "emr-7.14"])
+def test_unreal_old_or_malformed_labels_have_no_release(label: str) -> None:
+    assert get_release(label) is None
+
+
+def test_label_and_instance_type_tables_carry_source_and_date_and_match_their_data() -> None:
+    for name in ("release_labels.json", "instance_types.json"):
+        raw = json.loads(resources.files("emr_constructs.cluster").joinpath(name).read_text())
+        assert "ListSupportedInstanceTypes" in raw["source"] and raw["date"]
+    from tools.emr_tables import main
+
+    assert main(["--check"]) == 0
+
+
+def test_instance_type_suggestions_stay_in_the_family() -> None:
+    assert closest_instance_types("m5.hyper") == ["m5.xlarge", "m5.8xlarge", "m5.4xlarge"]
+    assert is_emr_instance_type("m6g.xlarge") and not is_emr_instance_type("t2.micro")
 
 
 @pytest.mark.parametrize(
@@ -100,3 +134,17 @@ def test_feature_description_names_the_releases() -> None:
     text = Feature.HA_PRIMARY_INSTANCE_FLEETS.describe()
     assert text.startswith("emr-5.36.1, emr-5.36.2, emr-6.8.1, emr-6.9.1, emr-6.10.1, emr-6.11.1;")
     assert "emr-6.12.0 and later 6.x" in text
+
+
+def test_a_cluster_on_a_newer_release_synthesizes_with_a_warning() -> None:
+    from aws_cdk.assertions import Annotations, Match
+
+    from emr_constructs.cluster import ClusterProps, EmrCluster
+    from tests.cluster.builders import platform
+    from tests.support import new_stack
+
+    stack = new_stack()
+    EmrCluster(stack, "Cluster", props=ClusterProps(release_label="emr-7.99.0"), **platform(stack).cluster_args())
+    Annotations.from_stack(stack).has_warning(
+        "*", Match.string_like_regexp(r"release_label='emr-7.99.0' is newer than every release .* as for emr-7.14.0")
+    )

@@ -42,9 +42,9 @@ from emr_constructs.cluster import (
     TlsCertificates,
     VolumeType,
     get_release,
-    supported_release_labels,
 )
 from emr_constructs.cluster.applications import Application
+from emr_constructs.cluster.releases import supported_instance_types
 from emr_constructs.errors import EmrConfigError
 from emr_constructs.iam import EmrRoles
 from tests.cluster.builders import BOOTSTRAP_SCRIPT, STEP_SCRIPT, cluster_error, platform, problem
@@ -57,6 +57,12 @@ HA_FLEET_RELEASES = (
 ROOT_IOPS_RELEASES = (
     "emr-6.15.0 and later 6.x, emr-7.0.0 and later 7.x "
     "[https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-custom-ami-root-volume-size.html]"
+)
+
+
+#: Real instance types (every release in the table supports these families), enough for the 30-type limit.
+GRAVITON_TYPES = tuple(
+    t for t in supported_instance_types() if t.split(".")[0] in {"m6g", "r6g", "c6g", "m6gd", "r6gd", "c6gd", "c6gn"}
 )
 
 
@@ -102,13 +108,43 @@ def test_fails_release_label_format() -> None:
     )
 
 
-def test_fails_release_not_in_table() -> None:
-    assert cluster_error(ClusterProps(release_label="emr-9.0.0")) == problem(
+def test_fails_release_that_emr_never_published() -> None:
+    assert cluster_error(ClusterProps(release_label="emr-6.14.9")) == problem(
         "release_label",
-        "emr-9.0.0",
-        "release not in the library's release table",
-        ", ".join(supported_release_labels()),
+        "emr-6.14.9",
+        "not an EMR release (5.0.0 or later) that EMR has published",
+        "did you mean emr-6.14.0 or emr-6.13.0? any real release from emr-5.0.0 to emr-7.14.0, or a newer one",
     )
+
+
+def test_fails_release_line_older_than_5() -> None:
+    assert cluster_error(ClusterProps(release_label="emr-4.9.6")) == problem(
+        "release_label",
+        "emr-4.9.6",
+        "not an EMR release (5.0.0 or later) that EMR has published",
+        "any real release from emr-5.0.0 to emr-7.14.0, or a newer one",
+    )
+
+
+@pytest.mark.parametrize("label", ["emr-6.14.0", "emr-5.36.0", "emr-7.3.0", "emr-9.0.0"])
+def test_any_real_or_newer_release_has_no_problems(label: str) -> None:
+    assert ClusterProps(release_label=label, auto_termination_idle_seconds=None).problems() == []
+
+
+def test_fails_instance_type_emr_does_not_offer_with_a_suggestion() -> None:
+    props = ClusterProps(instance_fleets=fleets(core=fleet("m5.hyper", on_demand=2)))
+    assert cluster_error(props) == problem(
+        "instance_fleets.core.instance_types[0].instance_type",
+        "m5.hyper",
+        "not an instance type EMR supports",
+        "did you mean m5.xlarge or m5.8xlarge or m5.4xlarge? an instance type of "
+        "emr_constructs.cluster.supported_instance_types() [emr-supported-instance-types]",
+    )
+
+
+def test_fails_instance_type_too_small_for_emr() -> None:
+    props = ClusterProps(instance_fleets=fleets(core=fleet("t2.micro", on_demand=2)))
+    assert "t2.micro' is invalid: not an instance type EMR supports" in cluster_error(props)
 
 
 def test_fails_application_not_in_release() -> None:
@@ -214,12 +250,12 @@ def test_fails_six_instance_types_without_allocation_strategy() -> None:
 
 
 def test_thirty_instance_types_with_allocation_strategy_pass() -> None:
-    types = tuple(f"m6g.{n}xlarge" for n in range(2, 32))
+    types = GRAVITON_TYPES[:30]
     assert ClusterProps(instance_fleets=fleets(task=fleet(*types, spot=4))).problems() == []
 
 
 def test_fails_thirty_one_instance_types() -> None:
-    types = tuple(f"m6g.{n}xlarge" for n in range(2, 33))
+    types = GRAVITON_TYPES[:31]
     assert cluster_error(ClusterProps(instance_fleets=fleets(task=fleet(*types, spot=4)))) == problem(
         "instance_fleets.task.instance_types",
         31,
