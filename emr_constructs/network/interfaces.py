@@ -6,6 +6,8 @@ from typing import Protocol, runtime_checkable
 
 from aws_cdk import aws_ec2 as ec2
 
+from emr_constructs.arguments import describe_as
+
 
 @runtime_checkable
 class IPlatformNetwork(Protocol):
@@ -25,3 +27,6 @@ class IPlatformNetwork(Protocol):
     def cluster_subnets(self) -> list[ec2.ISubnet]:
         """Private (or isolated) subnets, one per AZ, tagged for the EMR managed policy."""
         ...
+
+
+describe_as(IPlatformNetwork, "DataPlatformVpc, or ExistingNetwork for a VPC you bring")
