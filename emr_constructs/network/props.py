@@ -75,15 +75,17 @@ class VpcProps(ValidatedProps):
     """IPv4 CIDR of the VPC. Default ``10.0.0.0/16``, the largest block EC2 allows, so clusters never run out
     of addresses. Must parse, have its host bits zero and a prefix from /16 to /28."""
 
-    max_azs: int = 2
-    """Availability Zones to spread subnets over, 1-6. Default 2: a cluster lives in one AZ, a second lets
-    instance fleets and Redshift fail over. In an environment-agnostic stack CDK can only use 2."""
+    max_azs: int = 3
+    """Availability Zones to spread subnets over, 1-6. Default 3: a cluster lives in one AZ, more let instance
+    fleets pick the AZ with capacity, and Redshift Serverless needs subnets in three AZs (so the default network
+    and the default :class:`~emr_constructs.warehouse.Warehouse` fit together). In an environment-agnostic stack
+    the first ``max_azs`` AZs of the deploy region are selected with ``Fn::GetAZs``."""
 
     availability_zones: tuple[str, ...] = ()
     """Explicit AZ names (``eu-west-1a``, ...), ``max_azs`` of them. Default ``()``: CDK picks the first
-    ``max_azs`` AZs of the region, which needs a lookup for a stack with an account and region and gives only
-    2 AZs for an environment-agnostic stack; naming them needs neither, so this is how an environment gets
-    3 AZs without AWS credentials at synth time."""
+    ``max_azs`` AZs of the region (``Fn::GetAZs`` in an environment-agnostic stack; a context lookup for a stack
+    with an account and region). Naming them needs no lookup, so a region-specific environment gets its AZs
+    without AWS credentials at synth time."""
 
     nat_gateways: int = 1
     """NAT gateways, 0 to ``max_azs``. Default 1 (cheap egress for package installs). 0 makes the cluster

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, Annotations, ArnFormat, RemovalPolicy, Stack, Token, Validations
+from aws_cdk import Acknowledgment, ArnFormat, Fn, RemovalPolicy, Stack, Token, Validations
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -118,13 +118,14 @@ class DataPlatformVpc(Construct):
                     map_public_ip_on_launch=False,
                 )
             )
+        zones = self._zones(props)
         self.vpc = ec2.Vpc(
             self,
             "Resource",
             ip_addresses=ec2.IpAddresses.cidr(props.cidr),
             # CDK accepts either AZ names or a count, not both.
-            max_azs=None if props.availability_zones else props.max_azs,
-            availability_zones=list(props.availability_zones) or None,
+            max_azs=None if zones else props.max_azs,
+            availability_zones=zones or None,
             nat_gateways=props.nat_gateways,
             subnet_configuration=tiers,
             restrict_default_security_group=True,
@@ -138,7 +139,6 @@ class DataPlatformVpc(Construct):
         for subnet in self.cluster_subnets:
             tag_for_emr_managed_policy(subnet)
         self._acknowledge_nat_routes()
-        self._warn_if_fewer_azs_than_asked()
 
         cluster_subnets = ec2.SubnetSelection(subnets=self.cluster_subnets)
         self.s3_endpoint = ec2.GatewayVpcEndpoint(
@@ -278,10 +278,17 @@ class DataPlatformVpc(Construct):
             for rule in _IGW_ROUTE_RULES:
                 Validations.of(route).acknowledge(Acknowledgment(id=rule, reason=reason))
 
-    def _warn_if_fewer_azs_than_asked(self) -> None:
-        if len(self.availability_zones) < self.props.max_azs and Token.is_unresolved(Stack.of(self).region):
-            Annotations.of(self).add_warning_v2(
-                "emr-platform:fewer-azs",
-                f"max_azs={self.props.max_azs} but the stack is environment-agnostic, so CDK can only use "
-                f"{len(self.availability_zones)} AZs: give the stack an account and region to use more.",
-            )
+    def _zones(self, props: VpcProps) -> list[str]:
+        """The AZs to build in: the named ones; in an environment-agnostic stack, ``max_azs`` of the region's.
+
+        CDK gives an environment-agnostic stack only two AZs (``Fn::GetAZs`` indexes 0 and 1), so
+        ``max_azs=3`` would silently build two and a serverless warehouse (three AZs) would not fit. Selecting
+        the region's first ``max_azs`` AZs with ``Fn::Select`` over ``Fn::GetAZs`` is resolved by CloudFormation
+        in the deploy region, as CDK's own two are.
+        """
+        if props.availability_zones:
+            return list(props.availability_zones)
+        stack = Stack.of(self)
+        if Token.is_unresolved(stack.region) and props.max_azs > len(stack.availability_zones):
+            return [Fn.select(index, Fn.get_azs()) for index in range(props.max_azs)]
+        return []

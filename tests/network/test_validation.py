@@ -72,7 +72,7 @@ def test_fails_subnets_that_do_not_fit_without_overlapping() -> None:
 
 def test_fails_public_tier_that_no_longer_fits_after_the_private_one() -> None:
     # Two /21 cluster subnets fill the /20 exactly; the public tier has no room left.
-    assert vpc_error(cidr="10.0.0.0/20", private_subnet_mask=21) == (
+    assert vpc_error(cidr="10.0.0.0/20", max_azs=2, private_subnet_mask=21) == (
         "Test/Network: cidr='10.0.0.0/20' is invalid: the subnets (2 x /21 and 2 x /26) do not fit in the VPC's "
         "4096 addresses without overlapping; allowed: a larger VPC CIDR, a longer subnet prefix (smaller subnets) "
         "or fewer AZs"
@@ -80,7 +80,12 @@ def test_fails_public_tier_that_no_longer_fits_after_the_private_one() -> None:
 
 
 def test_public_subnet_mask_is_ignored_without_nat_gateways() -> None:
-    DataPlatformVpc(new_stack(), "Network", props=VpcProps(cidr="10.0.0.0/20", private_subnet_mask=21, nat_gateways=0))
+    # The same sizes fail with a NAT gateway (test above): without one there is no public tier to place.
+    props = VpcProps(cidr="10.0.0.0/20", max_azs=2, private_subnet_mask=21, nat_gateways=0)
+    assert props.problems() == []
+    network = DataPlatformVpc(new_stack(), "Network", props=props)
+    assert network.vpc.public_subnets == []
+    assert [s.ipv4_cidr_block for s in network.cluster_subnets] == ["10.0.0.0/21", "10.0.8.0/21"]
 
 
 @pytest.mark.parametrize(("field", "mask"), [("private_subnet_mask", 15), ("public_subnet_mask", 29)])
@@ -115,7 +120,7 @@ def test_fails_nat_gateways_above_max_azs() -> None:
 def test_fails_negative_nat_gateways() -> None:
     assert vpc_error(nat_gateways=-1) == (
         "Test/Network: nat_gateways=-1 is invalid: NAT gateway count must be between 0 and max_azs; "
-        "allowed: 0-2 (at most one per AZ)"
+        "allowed: 0-3 (at most one per AZ)"
     )
 
 

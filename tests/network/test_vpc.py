@@ -109,9 +109,10 @@ def test_both_satisfy_the_platform_network_protocol(built: Built) -> None:
     assert paths(built.default.cluster_subnets) == [
         "Test/Network/Resource/PrivateSubnet1",
         "Test/Network/Resource/PrivateSubnet2",
+        "Test/Network/Resource/PrivateSubnet3",
     ]
     assert paths(built.isolated.cluster_subnets) == paths(built.isolated.vpc.isolated_subnets)
-    assert len(paths(built.isolated.cluster_subnets)) == 2
+    assert len(paths(built.isolated.cluster_subnets)) == 3
     assert len(built.three.availability_zones) == 3
 
 
@@ -121,8 +122,8 @@ def test_both_satisfy_the_platform_network_protocol(built: Built) -> None:
 def test_default_has_one_nat_gateway_and_a_public_tier_without_public_ips(built: Built) -> None:
     built.default_t.resource_count_is("AWS::EC2::NatGateway", 1)
     built.default_t.resource_count_is("AWS::EC2::InternetGateway", 1)
-    assert subnet_cidrs(built.default_t, "Private") == ["10.0.0.0/20", "10.0.16.0/20"]
-    assert subnet_cidrs(built.default_t, "Public") == ["10.0.32.0/26", "10.0.32.64/26"]
+    assert subnet_cidrs(built.default_t, "Private") == ["10.0.0.0/20", "10.0.16.0/20", "10.0.32.0/20"]
+    assert subnet_cidrs(built.default_t, "Public") == ["10.0.48.0/26", "10.0.48.64/26", "10.0.48.128/26"]
     for subnet in resources(built.default_t, "AWS::EC2::Subnet").values():
         assert subnet["Properties"]["MapPublicIpOnLaunch"] is False
 
@@ -132,7 +133,7 @@ def test_isolated_vpc_has_no_public_subnet_no_internet_gateway_and_no_nat(built:
     built.isolated_t.resource_count_is("AWS::EC2::InternetGateway", 0)
     built.isolated_t.resource_count_is("AWS::EC2::EIP", 0)
     assert subnet_cidrs(built.isolated_t, "Public") == []
-    assert subnet_cidrs(built.isolated_t, "Private") == ["10.0.0.0/20", "10.0.16.0/20"]
+    assert subnet_cidrs(built.isolated_t, "Private") == ["10.0.0.0/20", "10.0.16.0/20", "10.0.32.0/20"]
     # Isolated: no default route at all, only the gateway endpoints' prefix-list routes.
     built.isolated_t.resource_count_is("AWS::EC2::Route", 0)
     assert built.isolated.vpc.public_subnets == []
@@ -167,13 +168,15 @@ def test_only_cluster_subnets_carry_the_emr_managed_policy_tag(built: Built) -> 
         assert EMR_TAG in subnet["Properties"]["Tags"]
 
 
-def test_warns_when_an_environment_agnostic_stack_cannot_have_the_azs_asked_for(built: Built) -> None:
+def test_an_environment_agnostic_stack_gets_the_azs_asked_for_from_the_deploy_region(built: Built) -> None:
     stack = new_stack()
-    DataPlatformVpc(stack, "Network", props=VpcProps(max_azs=3))
-    Annotations.from_stack(stack).has_warning(
-        "/Test/Network",
-        Match.string_like_regexp("^max_azs=3 but the stack is environment-agnostic, so CDK can only use 2 AZs"),
-    )
+    network = DataPlatformVpc(stack, "Network", props=VpcProps(max_azs=4, nat_gateways=0))
+    assert len(network.cluster_subnets) == 4
+    zones = [
+        s["Properties"]["AvailabilityZone"] for s in resources(Template.from_stack(stack), "AWS::EC2::Subnet").values()
+    ]
+    assert sorted(z["Fn::Select"][0] for z in zones) == [0, 1, 2, 3]
+    assert all(z["Fn::Select"][1] == {"Fn::GetAZs": ""} for z in zones)
     for module_stack in (built.default_stack, built.isolated_stack, built.three_stack):
         assert Annotations.from_stack(module_stack).find_warning("*", Match.any_value()) == []
 
