@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import Annotations, Duration, FeatureFlags, RemovalPolicy, Stack, Token
+from aws_cdk import Annotations, Duration, RemovalPolicy, Stack, Token
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
@@ -90,19 +90,16 @@ class DataLake(Construct):
         removal_policy: RemovalPolicy | None = None,
     ) -> None:
         super().__init__(scope, id)
+        # The lake's buckets disable ACLs, so access logs must be delivered through a bucket policy. The flag that
+        # makes s3.Bucket write that policy is set here, for the lake's own buckets only (before any child exists),
+        # so the template is the same whatever flags the consuming app carries.
+        self.node.set_context(ACCESS_LOGS_POLICY_FLAG, True)
         checks = Checks()
         checks.extend(props.problems())
         alias = props.key_alias if props.key_alias is not None else self._default_alias()
         if props.key_alias is None:
             # The derived alias carries the stack name; report it under the field that fixes it.
             checks.extend(key_alias_problems(alias))
-        checks.require(
-            FeatureFlags.of(self).is_enabled(ACCESS_LOGS_POLICY_FLAG) is True,
-            f"context[{ACCESS_LOGS_POLICY_FLAG}]",
-            self.node.try_get_context(ACCESS_LOGS_POLICY_FLAG),
-            "server access logs must be delivered through a bucket policy, because the lake's buckets disable ACLs",
-            'true (set it in cdk.json\'s "context", as new CDK apps do)',
-        )
         checks.raise_if_any(self.node.path)
         self.props = props
 

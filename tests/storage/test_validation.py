@@ -248,11 +248,17 @@ def test_fails_grant_prefix(prefix: str, rule: str, allowed: str) -> None:
         lake.grant_read(Zone.RAW, role, prefix=prefix)
 
 
-def test_fails_without_the_access_log_bucket_policy_feature_flag() -> None:
-    with pytest.raises(EmrConfigError) as raised:
-        DataLake(Stack(App(), "Test"), "Lake")
-    assert str(raised.value) == (
-        "Test/Lake: context[@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy]=None is invalid: server access logs "
-        "must be delivered through a bucket policy, because the lake's buckets disable ACLs; allowed: true (set it "
-        'in cdk.json\'s "context", as new CDK apps do)'
+def test_an_app_without_feature_flags_gets_the_same_lake_template() -> None:
+    from aws_cdk.assertions import Template
+
+    bare = Stack(App(), "Test")
+    DataLake(bare, "Lake")
+    flagged = new_stack()
+    DataLake(flagged, "Lake")
+    bare_template = Template.from_stack(bare).to_json()["Resources"]
+    assert bare_template == Template.from_stack(flagged).to_json()["Resources"]
+    log_policy = next(
+        r for r in bare_template.values() if r["Type"] == "AWS::S3::BucketPolicy" and "AccessLogs" in str(r)
     )
+    principals = [s.get("Principal") for s in log_policy["Properties"]["PolicyDocument"]["Statement"]]
+    assert {"Service": "logging.s3.amazonaws.com"} in principals
