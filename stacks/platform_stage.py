@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Environment, Stage, Tags
+from aws_cdk import Environment, PermissionsBoundary, Stage, Tags
 from constructs import Construct
 
 from stacks.base import PlatformStack
@@ -22,7 +22,14 @@ class PlatformStage(Stage):
     """
 
     def __init__(self, scope: Construct, *, settings: EnvironmentSettings) -> None:
-        super().__init__(scope, settings.name, env=Environment(account=settings.account, region=settings.region))
+        boundary = settings.permissions_boundary
+        super().__init__(
+            scope,
+            settings.name,
+            env=Environment(account=settings.account, region=settings.region),
+            # CDK sets it on every role of the stage, including its own custom-resource roles.
+            permissions_boundary=PermissionsBoundary.from_name(boundary) if boundary else None,
+        )
         self.settings = settings
         for key, value in settings.tags.items():
             Tags.of(self).add(key, value)

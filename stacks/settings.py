@@ -31,6 +31,7 @@ CONFIG_DIR = REPOSITORY_ROOT / "config"
 
 _ACCOUNT = re.compile(r"^\d{12}$")
 _REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$")
+_POLICY_NAME = re.compile(r"^[\w+=,.@-]{1,128}$")
 _ENV_NAME = re.compile(r"^[a-z][a-z0-9-]{0,19}$")
 _CONSTRUCT_ID = re.compile(r"^[A-Z][A-Za-z0-9]{0,63}$")
 _COMPUTE_STACK_ID = re.compile(r"^Compute[A-Za-z0-9]{0,32}$")
@@ -182,6 +183,10 @@ class EnvironmentSettings(ValidatedProps):
     effect with ``-c emr-platform:allow-destroy=true`` on the command line."""
     tags: dict[str, str] = field(default_factory=dict)
     """Tags applied to every resource of the environment."""
+    permissions_boundary: str | None = None
+    """Name of an existing customer-managed IAM policy set as permissions boundary on every role of the
+    environment (the library's and those CDK creates for custom resources), so no role can exceed what the
+    account's owners allow even if its own policies are widened later. ``None``: no boundary (dev)."""
     network: NetworkSettings = NetworkSettings()
     """The VPC (built or brought) and its endpoints and flow logs."""
     data_lake: DataLakeProps = DataLakeProps()
@@ -241,6 +246,14 @@ class EnvironmentSettings(ValidatedProps):
                 value,
                 "tag value longer than 256 characters",
                 "at most 256 characters",
+            )
+        if self.permissions_boundary is not None:
+            checks.require(
+                bool(_POLICY_NAME.match(self.permissions_boundary)),
+                "permissions_boundary",
+                self.permissions_boundary,
+                "not an IAM managed policy name",
+                "1-128 characters of letters, digits and +=,.@_-",
             )
         checks.extend(self.network.problems(), prefix="network")
         checks.extend(self.data_lake.problems(), prefix="data_lake")

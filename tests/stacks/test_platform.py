@@ -136,3 +136,23 @@ def test_every_stack_is_within_cloudformation_limits(platform: dict[str, Platfor
             template = Template.from_stack(stack).to_json()
             assert len(template["Resources"]) <= MAX_RESOURCES, stack.stack_name
             assert len(json.dumps(template)) <= MAX_TEMPLATE_BYTES, stack.stack_name
+
+
+@pytest.mark.parametrize(
+    ("env", "boundary"), [("dev", None), ("staging", "emr-platform-boundary"), ("prod", "emr-platform-boundary")]
+)
+def test_every_role_has_the_environments_permissions_boundary(
+    platform: dict[str, PlatformStage], env: str, boundary: str | None
+) -> None:
+    attached = {
+        json.dumps(role["Properties"].get("PermissionsBoundary"), sort_keys=True)
+        for stack in platform[env].stacks
+        for role in resources_of(stack, "AWS::IAM::Role").values()
+    }
+    expected = None
+    if boundary is not None:
+        # Prod names its region, so the partition is known there; account (and staging's partition) at deploy.
+        partition: list[Any] = ["arn:aws:iam::"] if env == "prod" else ["arn:", {"Ref": "AWS::Partition"}, ":iam::"]
+        arn = [*partition, {"Ref": "AWS::AccountId"}, f":policy/{boundary}"]
+        expected = {"Fn::Join": ["", arn]}
+    assert attached == {json.dumps(expected, sort_keys=True)}
