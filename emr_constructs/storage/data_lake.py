@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import Annotations, Duration, RemovalPolicy, Stack, Token
+from aws_cdk import Annotations, CrossStackReferences, Duration, ReferenceStrength, RemovalPolicy, Stack, Token
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
@@ -144,6 +144,11 @@ class DataLake(Construct):
         }
 
         all_buckets = [self.access_logs_bucket, *self._buckets.values()]
+        # Other stacks reference the lake's key and buckets strongly (Fn::ImportValue), whatever the app's default:
+        # CloudFormation then refuses to remove or replace them while a consumer stack still uses them, instead
+        # of leaving consumers pointing at data that is gone (a weak Fn::GetStackOutput reference does that).
+        for stateful in (self.key, *all_buckets):
+            CrossStackReferences.of(stateful).produce(ReferenceStrength.STRONG)
         for bucket in all_buckets:
             acknowledge(
                 bucket,

@@ -65,7 +65,7 @@ def test_main_prints_a_summary_and_writes_the_report(
         f"- Region: `{REGION}`, account `123456789012` (moto, in-process)",
         "(AWS::S3::BucketPolicy)",
         "(Custom::VpcRestrictDefaultSG)",
-        "- `dev-Compute` <- `dev-DataLake`.`",
+        "- `dev-Compute` <- `dev-Network`.`",
         "(AWS::KMS::Key): Tags given to moto as TagKey/TagValue",
         "state WAITING (moto ignores KeepJobFlowAliveWhenNoSteps); applications ",
         "ListInstanceFleets(j-",

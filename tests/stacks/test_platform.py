@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -93,11 +94,26 @@ PINNED_LAKE_IDS = [
 
 def test_data_lake_exports_have_stable_names(platform: dict[str, PlatformStage]) -> None:
     outputs = Template.from_stack(stack_of(platform, "prod", "DataLake")).find_outputs("*")
-    assert {o["Export"]["Name"] for o in outputs.values() if "Export" in o} == {
+    exports = {o["Export"]["Name"] for o in outputs.values() if "Export" in o}
+    assert {e for e in exports if e.startswith("emr-platform-")} == {
         "emr-platform-prod-ArtifactsBucketName",
         "emr-platform-prod-LogsBucketName",
         "emr-platform-prod-DataLakeKeyArn",
     }
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_the_lake_is_referenced_strongly_everything_else_weakly(platform: dict[str, PlatformStage], env: str) -> None:
+    # CloudFormation refuses to remove or replace an export another stack imports: the lake's key and buckets
+    # cannot disappear under a consumer. Other producers (network, catalog) stay weak so they can be refactored.
+    for stack in platform[env].stacks:
+        text = json.dumps(Template.from_stack(stack).to_json())
+        imports = set(re.findall(r'"Fn::ImportValue": "([^"]+)"', text))
+        assert all(name.startswith(f"{env}-DataLake:") for name in imports), (stack.stack_name, imports)
+        weak = set(re.findall(r'"StackName": "([^"]+)"', text))
+        assert f"{env}-DataLake" not in weak, stack.stack_name
+    consumers = [s for s in platform[env].stacks if f'"{env}-DataLake:' in json.dumps(Template.from_stack(s).to_json())]
+    assert {s.node.id for s in consumers} >= {"Catalog", "Warehouse"}
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)

@@ -40,7 +40,7 @@ class Built:
         self.findings_before_synth = nag_findings(self.app)
         self.lake_template = dict(Template.from_stack(self.lake_stack).to_json())
         self.cluster_template = dict(Template.from_stack(self.cluster_stack).to_json())
-        # ... and after (cross-stack values are Fn::GetStackOutput references).
+        # ... and after (the lake's buckets and key are strong references: Fn::ImportValue of the Lake's exports).
         self.findings_after_synth = nag_findings(self.app)
 
 
@@ -150,11 +150,8 @@ def _output_name(built: Built, logical_id: str) -> str:
 
 
 def _cross_stack(built: Built, logical_id: str, suffix: str) -> str:
-    # cdk-nag renders the unknown intrinsic Fn::GetStackOutput as compact JSON.
-    return (
-        'AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"Lake","Region":{"Ref":"AWS::Region"},'
-        f'"OutputName":"{_output_name(built, logical_id)}"}}}}{suffix}]'
-    )
+    # cdk-nag renders Fn::ImportValue as the export's name, which CDK makes "<stack>:<output>".
+    return f"AwsSolutions-IAM5[Resource::Lake:{_output_name(built, logical_id)}{suffix}]"
 
 
 def test_acknowledgements_are_exactly_the_grant_findings(built: Built) -> None:
