@@ -479,10 +479,11 @@ def build_catalog(props: DataCatalogProps) -> None:
     DataCatalog(stack, "Catalog", lake=DataLake(stack, "Lake"), props=props)
 
 
-def build_job(props: GlueJobProps, script: Path | str = SCRIPT) -> None:
+def build_job(props: GlueJobProps, script: Path | str = SCRIPT) -> Template:
     stack = new_stack()
     lake = DataLake(stack, "Lake")
     GlueJob(stack, "Job", props=props, script=script, lake=lake, catalog=DataCatalog(stack, "Catalog", lake=lake))
+    return Template.from_stack(stack)
 
 
 RAW_EVENTS = (ZonePrefix(zone=Zone.RAW, prefix="events/"),)
@@ -580,7 +581,10 @@ def test_fails_worker_types_of_other_job_kinds() -> None:
 
 
 def test_streaming_job_takes_g025x_workers() -> None:
-    build_job(GlueJobProps(read=RAW_EVENTS, kind=GlueJobKind.STREAMING, worker_type=WorkerType.G_025X))
+    template = build_job(GlueJobProps(read=RAW_EVENTS, kind=GlueJobKind.STREAMING, worker_type=WorkerType.G_025X))
+    template.has_resource_properties(
+        "AWS::Glue::Job", {"WorkerType": "G.025X", "Command": Match.object_like({"Name": "gluestreaming"})}
+    )
 
 
 def test_fails_glue_version_timeout_retries_and_runs_reported_together() -> None:

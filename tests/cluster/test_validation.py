@@ -14,6 +14,7 @@ from aws_cdk import CfnParameter, Environment, Stack, Token
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk.assertions import Template
 
 from emr_constructs.cluster import (
     ActionOnFailure,
@@ -882,7 +883,14 @@ def test_unresolved_tokens_are_skipped() -> None:
     idle = CfnParameter(stack, "Idle", type="Number").value_as_number
     level = Token.as_number(CfnParameter(stack, "Level", type="Number").value_as_number)
     props = ClusterProps(auto_termination_idle_seconds=idle, step_concurrency_level=level)  # type: ignore[arg-type]
+    # A literal out of range is a problem (test_fails_*); a parameter's value is only known at deploy time.
+    assert props.problems() == []
     EmrCluster(stack, "Cluster", props=props, **refs.cluster_args())
+    template = Template.from_stack(stack)
+    template.has_resource_properties(
+        "AWS::EMR::Cluster",
+        {"AutoTerminationPolicy": {"IdleTimeout": {"Ref": "Idle"}}, "StepConcurrencyLevel": {"Ref": "Level"}},
+    )
 
 
 def test_settings_loader_gets_the_same_problems_without_a_construct() -> None:
