@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 from aws_cdk import Token
 
@@ -61,6 +61,10 @@ def is_token(value: Any) -> bool:
     return False
 
 
+class _Validated(Protocol):
+    def problems(self) -> list[Problem]: ...
+
+
 class Checks:
     """Collects problems; ``require`` skips values that are unresolved tokens.
 
@@ -74,6 +78,14 @@ class Checks:
     def __init__(self, prefix: str = "") -> None:
         self._prefix = prefix
         self.problems: list[Problem] = []
+
+    @classmethod
+    def of(cls, props: _Validated) -> Checks:
+        """A collector that starts with the problems ``props`` found when they were built (no rule runs again),
+        for a construct that adds the checks which depend on the resources it was handed."""
+        checks = cls()
+        checks.problems.extend(props.problems())
+        return checks
 
     def require(self, ok: bool | Callable[[], bool], field: str, value: Any, rule: str, allowed: str) -> bool:
         """Record a problem unless ``ok`` holds. ``ok`` may be a callable so it is not evaluated on tokens."""

@@ -72,9 +72,7 @@ class DataCatalog(Construct):
         removal_policy: RemovalPolicy | None = None,
     ) -> None:
         super().__init__(scope, id)
-        checks = Checks()
-        checks.extend(props.problems())
-        checks.raise_if_any(self.node.path)
+        props.raise_if_invalid(self.node.path)
         self.props = props
         self.lake = lake
         self.removal_policy = safe_removal_policy(self, removal_policy)
@@ -286,9 +284,7 @@ class ZoneCrawler(Construct):
     @checked_arguments
     def __init__(self, scope: Construct, id: str, *, props: CrawlerProps, catalog: DataCatalog) -> None:
         super().__init__(scope, id)
-        checks = Checks()
-        checks.extend(props.problems())
-        checks.raise_if_any(self.node.path)
+        props.raise_if_invalid(self.node.path)
         self.props = props
         zone = props.zone
         lake = catalog.lake

@@ -55,8 +55,7 @@ class GlueJob(Construct):
         security_configuration: glue.CfnSecurityConfiguration | None = None,
     ) -> None:
         super().__init__(scope, id)
-        checks = Checks()
-        checks.extend(props.problems())
+        checks = Checks.of(props)
         path = Path(script)
         checks.require(
             lambda: path.suffix == ".py" and path.is_file(),

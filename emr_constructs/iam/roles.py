@@ -123,8 +123,7 @@ class EmrRoles(Construct):
         autoscaling_role: iam.IRole | None = None,
     ) -> None:
         super().__init__(scope, id)
-        checks = Checks()
-        checks.extend(props.problems())
+        checks = Checks.of(props)
         if instance_profile is not None and instance_role is None and instance_profile.role is None:
             checks.require(
                 False,

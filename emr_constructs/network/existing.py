@@ -23,8 +23,7 @@ class ExistingNetwork(Construct):
     @checked_arguments
     def __init__(self, scope: Construct, id: str, *, props: ExistingNetworkProps) -> None:
         super().__init__(scope, id)
-        checks = Checks()
-        checks.extend(props.problems())
+        checks = Checks.of(props)
         region = Stack.of(self).region
         if not Token.is_unresolved(region):
             for index, zone in enumerate(props.availability_zones):

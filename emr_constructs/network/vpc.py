@@ -10,7 +10,6 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from emr_constructs.arguments import checked_arguments
-from emr_constructs.errors import Checks
 from emr_constructs.network.props import InterfaceEndpoint, VpcProps
 from emr_constructs.removal import safe_removal_policy
 from emr_constructs.tags import tag_for_emr_managed_policy
@@ -96,9 +95,7 @@ class DataPlatformVpc(Construct):
         removal_policy: RemovalPolicy | None = None,
     ) -> None:
         super().__init__(scope, id)
-        checks = Checks()
-        checks.extend(props.problems())
-        checks.raise_if_any(self.node.path)
+        props.raise_if_invalid(self.node.path)
         self.props = props
 
         isolated = props.nat_gateways == 0

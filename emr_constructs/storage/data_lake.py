@@ -94,8 +94,7 @@ class DataLake(Construct):
         # makes s3.Bucket write that policy is set here, for the lake's own buckets only (before any child exists),
         # so the template is the same whatever flags the consuming app carries.
         self.node.set_context(ACCESS_LOGS_POLICY_FLAG, True)
-        checks = Checks()
-        checks.extend(props.problems())
+        checks = Checks.of(props)
         alias = props.key_alias if props.key_alias is not None else self._default_alias()
         if props.key_alias is None:
             # The derived alias carries the stack name; report it under the field that fixes it.

@@ -105,8 +105,7 @@ class Warehouse(Construct):
         removal_policy: RemovalPolicy | None = None,
     ) -> None:
         super().__init__(scope, id)
-        checks = Checks()
-        checks.extend(props.problems())
+        checks = Checks.of(props)
         subnets = list(network.cluster_subnets)
         if props.kind == WarehouseKind.SERVERLESS:
             checks.require(
