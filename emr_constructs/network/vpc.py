@@ -11,6 +11,7 @@ from constructs import Construct
 
 from emr_constructs.arguments import checked_arguments
 from emr_constructs.network.props import InterfaceEndpoint, VpcProps
+from emr_constructs.iam.keys import allow_cloudwatch_logs
 from emr_constructs.removal import safe_removal_policy
 from emr_constructs.tags import tag_for_emr_managed_policy
 
@@ -160,7 +161,7 @@ class DataPlatformVpc(Construct):
             enable_key_rotation=True,
             removal_policy=policy,
         )
-        self._allow_cloudwatch_logs(self.flow_log_key)
+        allow_cloudwatch_logs(self, self.flow_log_key)
         self.flow_log_group = logs.LogGroup(
             self,
             "FlowLogGroup",
@@ -209,29 +210,6 @@ class DataPlatformVpc(Construct):
                 security_groups=[self.endpoint_security_group],
                 open=False,
             )
-
-    def _allow_cloudwatch_logs(self, key: kms.IKey) -> None:
-        """Let CloudWatch Logs of this region use ``key`` for log groups of this account and region.
-
-        The log group's own ARN cannot be named: the group refers to the key, so the key policy referring
-        to the group would be a circular dependency (and a fixed group name would break re-deploying after
-        a RETAINed group was left behind). The key only serves this flow log, and only the logs service of
-        this region may use it, only inside a log-group encryption context of this account.
-        """
-        stack = Stack.of(self)
-        log_groups = stack.format_arn(
-            service="logs", resource="log-group", resource_name="*", arn_format=ArnFormat.COLON_RESOURCE_NAME
-        )
-        key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="AllowCloudWatchLogsOfThisRegion",
-                principals=[iam.ServicePrincipal(f"logs.{stack.region}.{stack.url_suffix}")],
-                actions=["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-                resources=["*"],
-                conditions={"ArnLike": {"kms:EncryptionContext:aws:logs:arn": log_groups}},
-            ),
-            allow_no_op=True,
-        )
 
     def _flow_log_role(self) -> tuple[iam.Role, iam.ManagedPolicy]:
         stack = Stack.of(self)
