@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, ArnFormat, Fn, RemovalPolicy, Stack, Token, Validations
+from aws_cdk import Acknowledgment, Fn, RemovalPolicy, Stack, Token, Validations
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -10,8 +10,8 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from emr_constructs.arguments import checked_arguments
-from emr_constructs.network.props import InterfaceEndpoint, VpcProps
 from emr_constructs.iam.keys import allow_cloudwatch_logs
+from emr_constructs.network.props import InterfaceEndpoint, VpcProps
 from emr_constructs.removal import safe_removal_policy
 from emr_constructs.tags import tag_for_emr_managed_policy
 

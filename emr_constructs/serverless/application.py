@@ -22,7 +22,7 @@ from emr_constructs.iam.keys import allow_cloudwatch_logs
 from emr_constructs.network.interfaces import IPlatformNetwork
 from emr_constructs.network.vpc import RETENTION_DAYS
 from emr_constructs.removal import safe_removal_policy
-from emr_constructs.serverless.props import DiskType, ServerlessApplicationProps, WorkerGroup
+from emr_constructs.serverless.props import ApplicationType, DiskType, ServerlessApplicationProps, WorkerGroup
 from emr_constructs.storage import DataLake, Zone
 
 EMR_SERVERLESS_SERVICE_PRINCIPAL = "emr-serverless.amazonaws.com"
@@ -73,7 +73,7 @@ class EmrServerlessApplication(Construct):
     - In ``network.cluster_subnets`` (private) with its own security group: egress HTTPS only (the interface
       endpoints' group when the network has one, and S3 through the gateway endpoint: the S3 prefix list when
       ``s3_prefix_list_id`` is given, else any address on 443, which in an isolated VPC reaches only the
-      endpoints), plus what :meth:`allow_egress_to` adds (e.g. the warehouse port). No ingress.
+      endpoints), plus what :meth:`connect_to` adds (e.g. the warehouse port). No ingress.
     - Logs: to the lake's logs bucket under ``log_prefix``, encrypted with the lake key; to a CloudWatch log group
       encrypted with a log key (created, rotation on, unless ``log_key`` is given); managed persistence (Spark UI)
       encrypted with the log key.
@@ -111,7 +111,9 @@ class EmrServerlessApplication(Construct):
         self.lake = lake
         self.removal_policy = safe_removal_policy(self, removal_policy)
         self.name = props.name or Names.unique_resource_name(self, max_length=64, separator="-")
-        self.log_prefix = props.log_prefix if props.log_prefix is not None else f"emr-serverless/{Names.unique_id(self)}/"
+        self.log_prefix = (
+            props.log_prefix if props.log_prefix is not None else f"emr-serverless/{Names.unique_id(self)}/"
+        )
         self.log_uri = lake.bucket(Zone.LOGS).s3_url_for_object(self.log_prefix)
 
         self.security_group = ec2.SecurityGroup(
@@ -123,7 +125,7 @@ class EmrServerlessApplication(Construct):
         )
         endpoints: ec2.ISecurityGroup | None = getattr(network, "endpoint_security_group", None)
         if endpoints is not None:
-            self.allow_egress_to(endpoints, HTTPS, "HTTPS to the interface VPC endpoints (Glue, KMS, STS, Logs)")
+            self._egress_to(endpoints, HTTPS, "HTTPS to the interface VPC endpoints (Glue, KMS, STS, Logs)")
         s3_peer = ec2.Peer.prefix_list(s3_prefix_list_id) if s3_prefix_list_id else ec2.Peer.any_ipv4()
         self.security_group.add_egress_rule(s3_peer, ec2.Port.tcp(HTTPS), "HTTPS to S3 through the gateway endpoint")
 
@@ -150,7 +152,7 @@ class EmrServerlessApplication(Construct):
             "Resource",
             name=self.name,
             release_label=props.release_label,
-            type=props.type.value,
+            type=ApplicationType(props.type).value,
             architecture=props.resolved_architecture.value,
             auto_start_configuration=emrserverless.CfnApplication.AutoStartConfigurationProperty(
                 enabled=props.auto_start
@@ -214,21 +216,23 @@ class EmrServerlessApplication(Construct):
 
     # -- wiring ---------------------------------------------------------------------------------------
 
-    def allow_egress_to(self, group: ec2.ISecurityGroup, port: int, description: str) -> None:
-        """Let the application's workers reach ``group`` on TCP ``port`` (e.g. the warehouse).
+    def connect_to(self, group: ec2.ISecurityGroup, port: int, description: str) -> None:
+        """Let the application's workers reach ``group`` on TCP ``port`` (e.g. the warehouse), both ways: egress
+        from :attr:`security_group` and ingress on ``group`` from it.
 
-        The rule is a separate resource in this construct's stack, so ``group`` gains no dependency on it. The
-        other side must admit this group (``warehouse.allow_client(app.security_group)``).
+        Both rules are separate resources in this construct's stack, so ``group`` (in the network or warehouse
+        stack) gains no dependency on it.
         """
-        ec2.CfnSecurityGroupEgress(
+        self._egress_to(group, port, description)
+        ec2.CfnSecurityGroupIngress(
             self,
-            f"EgressTo{Names.unique_id(group)}{port}",
-            group_id=self.security_group.security_group_id,
-            destination_security_group_id=group.security_group_id,
+            f"IngressTo{Names.unique_id(group)}{port}",
+            group_id=group.security_group_id,
+            source_security_group_id=self.security_group.security_group_id,
             ip_protocol="tcp",
             from_port=port,
             to_port=port,
-            description=description,
+            description=f"EMR Serverless application {self.node.path}: {description}",
         )
 
     @checked_arguments
@@ -282,6 +286,18 @@ class EmrServerlessApplication(Construct):
         )
 
     # -- helpers --------------------------------------------------------------------------------------
+
+    def _egress_to(self, group: ec2.ISecurityGroup, port: int, description: str) -> None:
+        ec2.CfnSecurityGroupEgress(
+            self,
+            f"EgressTo{Names.unique_id(group)}{port}",
+            group_id=self.security_group.security_group_id,
+            destination_security_group_id=group.security_group_id,
+            ip_protocol="tcp",
+            from_port=port,
+            to_port=port,
+            description=description,
+        )
 
     def _monitoring_configuration(self) -> emrserverless.CfnApplication.MonitoringConfigurationProperty:
         props = self.props
@@ -340,7 +356,7 @@ def _initial_capacity(
                 cpu=f"{size.cpu} vCPU",
                 memory=f"{size.memory_gb} GB",
                 disk=f"{size.disk_gb} GB",
-                disk_type=size.disk_type.value if size.disk_type != DiskType.STANDARD else None,
+                disk_type=DiskType(size.disk_type).value if size.disk_type != DiskType.STANDARD else None,
             ),
         ),
     )

@@ -147,9 +147,7 @@ class WorkerGroup(ValidatedProps):
     def _rules(self) -> list[Problem]:
         checks = Checks()
         low, high = WORKER_COUNT
-        checks.require(
-            low <= self.count <= high, "count", self.count, "worker count out of range", f"{low}-{high}"
-        )
+        checks.require(low <= self.count <= high, "count", self.count, "worker count out of range", f"{low}-{high}")
         checks.extend(self.size.problems(), prefix="size")
         return checks.problems
 
@@ -331,7 +329,10 @@ class ServerlessApplicationProps(ValidatedProps):
             f"custom images are not available on {label}",
             f"no image_uri, or a release {_release_allowed(Feature.CUSTOM_IMAGES)}",
         )
-        for key, enabled in (("studio_enabled", self.studio_enabled), ("livy_endpoint_enabled", self.livy_endpoint_enabled)):
+        for key, enabled in (
+            ("studio_enabled", self.studio_enabled),
+            ("livy_endpoint_enabled", self.livy_endpoint_enabled),
+        ):
             checks.require(
                 not enabled or supports(label, Feature.INTERACTIVE),
                 key,
