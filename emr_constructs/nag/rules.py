@@ -295,6 +295,11 @@ RULES: tuple[EmrRule, ...] = (
     ),
 )
 
+# Rules of other resource kinds live in their own modules and join the pack here.
+from emr_constructs.nag.serverless_rules import SERVERLESS_RULES  # noqa: E402 - needs the definitions above
+
+RULES = (*RULES, *SERVERLESS_RULES)
+
 RULES_BY_TYPE: dict[str, tuple[EmrRule, ...]] = {
     kind: tuple(rule for rule in RULES if kind in rule.resource_types)
     for kind in sorted({kind for rule in RULES for kind in rule.resource_types})

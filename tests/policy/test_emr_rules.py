@@ -271,10 +271,13 @@ def test_rule_ids_and_resource_types() -> None:
         "EMR-PrivateSubnet",
         "EMR-ScalingOrAutoTermination",
         "EMR-NoOpenIngress",
+        "EMR-ServerlessLogEncryption",
+        "EMR-ServerlessPrivateSubnet",
     ]
     assert sorted(RULES_BY_TYPE) == [
         "AWS::EC2::SecurityGroup",
         "AWS::EC2::SecurityGroupIngress",
         "AWS::EMR::Cluster",
         "AWS::EMR::SecurityConfiguration",
+        "AWS::EMRServerless::Application",
     ]
