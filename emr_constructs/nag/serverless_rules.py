@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 # The cluster rules' helpers: one definition of a public subnet and of a set value for both kinds of compute.
-from emr_constructs.nag.rules import Compliance, EmrRule, Outcome, _mapping, _present, _subnet_is_public, is_true
-from emr_constructs.nag.templates import ResourceRef, TemplateSet
+from emr_constructs.nag.rules import Compliance, EmrRule, Outcome, _mapping, _present, _subnet_is_public
+from emr_constructs.nag.templates import ResourceRef, TemplateSet, is_true
 
 SERVERLESS_APPLICATION = "AWS::EMRServerless::Application"
 
