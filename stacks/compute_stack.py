@@ -10,14 +10,16 @@ from constructs import Construct
 from emr_constructs.catalog import DataCatalog, grant_zone_access
 from emr_constructs.cluster import EmrCluster
 from emr_constructs.network import EmrSecurityGroups, IPlatformNetwork
+from emr_constructs.serverless import EmrServerlessApplication
 from emr_constructs.storage import DataLake, Zone
 from emr_constructs.warehouse import Warehouse, spark_redshift_configurations
 from stacks.base import PlatformStack
-from stacks.settings import ClusterSettings, EnvironmentSettings
+from stacks.settings import ClusterSettings, EnvironmentSettings, ServerlessSettings
 
 
 class ComputeStack(PlatformStack):
-    """The clusters of ``compute.clusters`` whose ``stack`` is this stack's id; not stateful (logs are in the lake)."""
+    """The clusters of ``compute.clusters`` and the applications of ``compute.serverless`` whose ``stack`` is this
+    stack's id. Only the applications' CloudWatch log groups and log keys are stateful (S3 logs are in the lake)."""
 
     def __init__(
         self,
@@ -26,13 +28,15 @@ class ComputeStack(PlatformStack):
         *,
         settings: EnvironmentSettings,
         clusters: Mapping[str, ClusterSettings],
+        applications: Mapping[str, ServerlessSettings] | None = None,
         network: IPlatformNetwork,
         security_groups: EmrSecurityGroups,
         lake: DataLake,
         catalog: DataCatalog,
         warehouse: Warehouse,
     ) -> None:
-        super().__init__(scope, id, settings=settings, description="EMR clusters")
+        kinds = "EMR clusters and EMR Serverless applications" if applications else "EMR clusters"
+        super().__init__(scope, id, settings=settings, description=kinds)
         self.clusters: dict[str, EmrCluster] = {}
         for name, spec in clusters.items():
             props = spec.cluster
@@ -59,3 +63,39 @@ class ComputeStack(PlatformStack):
                 f"Cluster{name}LogUri", cluster.log_uri, name=f"cluster-{key}-log-uri", description=f"{name} log URI"
             )
             self.clusters[name] = cluster
+
+        self.applications: dict[str, EmrServerlessApplication] = {}
+        for name, app_spec in (applications or {}).items():
+            application = EmrServerlessApplication(
+                self,
+                name,
+                props=app_spec.application,
+                network=network,
+                lake=lake,
+                removal_policy=self.stateful_removal_policy,
+            )
+            # Granted exactly like a cluster's instance role, by the same helpers.
+            grant_zone_access(lake, catalog, application.runtime_role, read=app_spec.read, write=app_spec.write)
+            if app_spec.warehouse_access:
+                warehouse.grant_data_api(application.runtime_role)
+                application.connect_to(warehouse.security_group, warehouse.port, "Redshift warehouse")
+            key = name.lower()
+            self.export(
+                f"Serverless{name}Id",
+                application.application_id,
+                name=f"serverless-{key}-id",
+                description=f"{name} EMR Serverless application id",
+            )
+            self.export(
+                f"Serverless{name}RoleArn",
+                application.runtime_role.role_arn,
+                name=f"serverless-{key}-role-arn",
+                description=f"{name} job runtime role",
+            )
+            self.export(
+                f"Serverless{name}LogUri",
+                application.log_uri,
+                name=f"serverless-{key}-log-uri",
+                description=f"{name} job log location",
+            )
+            self.applications[name] = application

@@ -12,6 +12,7 @@ from stacks.data_lake_stack import DataLakeStack
 from stacks.monitoring_stack import MonitoringStack
 from stacks.network_stack import NetworkStack
 from stacks.settings import EnvironmentSettings
+from stacks.studio_stack import StudioStack
 from stacks.warehouse_stack import WarehouseStack
 
 
@@ -48,14 +49,18 @@ class PlatformStage(Stage):
             catalog=self.catalog.catalog,
         )
         self.compute: list[ComputeStack] = []
-        for stack_id in dict.fromkeys(c.stack for c in settings.compute.clusters.values()):
-            members = {n: c for n, c in settings.compute.clusters.items() if c.stack == stack_id}
+        compute = settings.compute
+        stack_ids = [c.stack for c in compute.clusters.values()] + [a.stack for a in compute.serverless.values()]
+        for stack_id in dict.fromkeys(stack_ids):
+            members = {n: c for n, c in compute.clusters.items() if c.stack == stack_id}
+            applications = {n: a for n, a in compute.serverless.items() if a.stack == stack_id}
             self.compute.append(
                 ComputeStack(
                     self,
                     stack_id,
                     settings=settings,
                     clusters=members,
+                    applications=applications,
                     network=self.network.network,
                     security_groups=self.network.security_groups,
                     lake=lake,
@@ -73,6 +78,19 @@ class PlatformStage(Stage):
             crawlers=self.catalog.catalog.crawlers,
             warehouse=self.warehouse.warehouse,
         )
+
+        self.studio: StudioStack | None = None
+        if settings.studio is not None:
+            self.studio = StudioStack(
+                self,
+                "Studio",
+                settings=settings,
+                props=settings.studio,
+                network=self.network.network,
+                lake=lake,
+                clusters=[c for stack in self.compute for c in stack.clusters.values()],
+                applications=[a for stack in self.compute for a in stack.applications.values()],
+            )
 
     @property
     def stacks(self) -> list[PlatformStack]:

@@ -22,8 +22,10 @@ from emr_constructs.errors import Checks, EmrConfigError, Problem
 from emr_constructs.monitoring import MonitoringProps
 from emr_constructs.network import ExistingNetworkProps, VpcProps
 from emr_constructs.props import ValidatedProps
+from emr_constructs.serverless import ServerlessApplicationProps
 from emr_constructs.settings import parse_into
 from emr_constructs.storage import DataLakeProps
+from emr_constructs.studio import EmrStudioProps
 from emr_constructs.warehouse import WarehouseProps
 
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
@@ -138,31 +140,75 @@ class ClusterSettings(ValidatedProps):
 
     def _rules(self) -> list[Problem]:
         checks = Checks()
-        checks.require(
-            bool(_COMPUTE_STACK_ID.match(self.stack)),
-            "stack",
-            self.stack,
-            "not a compute stack id",
-            "'Compute' followed by up to 32 letters or digits, e.g. 'Compute' or 'ComputeBatch'",
-        )
+        _check_compute_stack(checks, self.stack)
         checks.extend(self.cluster.problems(), prefix="cluster")
-        for field_name, folders in (("read", self.read), ("write", self.write)):
-            for index, folder in enumerate(folders):
-                checks.extend(folder.problems(), prefix=f"{field_name}[{index}]")
+        _check_folders(checks, self.read, self.write)
+        return checks.problems
+
+
+def _check_compute_stack(checks: Checks, stack: str) -> None:
+    checks.require(
+        bool(_COMPUTE_STACK_ID.match(stack)),
+        "stack",
+        stack,
+        "not a compute stack id",
+        "'Compute' followed by up to 32 letters or digits, e.g. 'Compute' or 'ComputeBatch'",
+    )
+
+
+def _check_folders(checks: Checks, read: tuple[ZonePrefix, ...], write: tuple[ZonePrefix, ...]) -> None:
+    for field_name, folders in (("read", read), ("write", write)):
+        for index, folder in enumerate(folders):
+            checks.extend(folder.problems(), prefix=f"{field_name}[{index}]")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServerlessSettings(ValidatedProps):
+    """One EMR Serverless application of the ``compute.serverless`` section and what its jobs may touch; granted
+    exactly like a cluster (``compute.clusters``)."""
+
+    stack: str = "Compute"
+    """Id of the compute stack that holds the application (with the clusters by default)."""
+    application: ServerlessApplicationProps = ServerlessApplicationProps()
+    """The application: type, release, pre-initialized and maximum capacity, auto-start/stop, logs."""
+    read: tuple[ZonePrefix, ...] = ()
+    """Lake folders the jobs read (S3 read with key usage, and the zone's Glue database)."""
+    write: tuple[ZonePrefix, ...] = ()
+    """Lake folders the jobs write (S3 read-write with key usage, and the zone's Glue tables)."""
+    warehouse_access: bool = False
+    """Let the jobs use this environment's warehouse (Data API, temporary credentials, the warehouse port)."""
+
+    def _rules(self) -> list[Problem]:
+        checks = Checks()
+        _check_compute_stack(checks, self.stack)
+        checks.extend(self.application.problems(), prefix="application")
+        _check_folders(checks, self.read, self.write)
         return checks.problems
 
 
 @dataclass(frozen=True, kw_only=True)
 class ComputeSettings(ValidatedProps):
-    """``compute`` section: the environment's EMR clusters by construct id."""
+    """``compute`` section: the environment's EMR clusters and EMR Serverless applications by construct id."""
 
     clusters: dict[str, ClusterSettings] = field(default_factory=dict)
     """Clusters by construct id. The id is part of every logical id of the cluster and of the export names
     the operator CLI reads (``emr-platform-<env>-cluster-<id lowercased>-id``): do not rename a deployed one."""
+    serverless: dict[str, ServerlessSettings] = field(default_factory=dict)
+    """EMR Serverless applications by construct id (exports ``emr-platform-<env>-serverless-<id lowercased>-id``,
+    ``-role-arn`` and ``-log-uri``); an id may not be a cluster's id too."""
 
     def _rules(self) -> list[Problem]:
         checks = Checks()
         _check_by_construct_id(checks, "clusters", self.clusters)
+        _check_by_construct_id(checks, "serverless", self.serverless)
+        for name in self.serverless:
+            checks.require(
+                name not in self.clusters,
+                f"serverless.{name}",
+                name,
+                "a cluster has this construct id already",
+                "an id no cluster uses",
+            )
         return checks.problems
 
 
@@ -199,6 +245,9 @@ class EnvironmentSettings(ValidatedProps):
     """The EMR clusters, and which lake folders each may read and write."""
     monitoring: MonitoringProps = MonitoringProps()
     """Alarm thresholds, notification subscribers and the dashboard name."""
+    studio: EmrStudioProps | None = None
+    """An EMR Studio (its own ``Studio`` stack) over the environment's clusters and serverless applications.
+    Default none."""
 
     def _rules(self) -> list[Problem]:
         checks = Checks()
@@ -261,6 +310,8 @@ class EnvironmentSettings(ValidatedProps):
         checks.extend(self.warehouse.problems(), prefix="warehouse")
         checks.extend(self.compute.problems(), prefix="compute")
         checks.extend(self.monitoring.problems(), prefix="monitoring")
+        if self.studio is not None:
+            checks.extend(self.studio.problems(), prefix="studio")
         return checks.problems
 
 
