@@ -216,6 +216,7 @@ class EmrServerlessApplication(Construct):
 
     # -- wiring ---------------------------------------------------------------------------------------
 
+    @checked_arguments
     def connect_to(self, group: ec2.ISecurityGroup, port: int, description: str) -> None:
         """Let the application's workers reach ``group`` on TCP ``port`` (e.g. the warehouse), both ways: egress
         from :attr:`security_group` and ingress on ``group`` from it.

@@ -109,18 +109,19 @@ class WorkerSize(ValidatedProps):
         )
         if memory is not None:
             low, high, step = memory
+            worker = f"{'an' if self.cpu == 8 else 'a'} {self.cpu} vCPU worker"
             checks.require(
                 low <= self.memory_gb <= high,
                 "memory_gb",
                 self.memory_gb,
-                f"a {self.cpu} vCPU worker has {low}-{high} GB of memory",
+                f"{worker} has {low}-{high} GB of memory",
                 f"{low}-{high}",
             )
             checks.require(
                 self.memory_gb % step == 0 or not low <= self.memory_gb <= high,
                 "memory_gb",
                 self.memory_gb,
-                f"a {self.cpu} vCPU worker's memory comes in {step} GB increments",
+                f"{worker}'s memory comes in {step} GB increments",
                 f"multiples of {step} from {low} to {high}",
             )
         low, high = DISK_RANGES[DiskType(self.disk_type)]

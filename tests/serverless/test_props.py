@@ -174,7 +174,7 @@ def test_fails_worker_cpu(cpu: int) -> None:
 )
 def test_fails_worker_memory_out_of_range(cpu: int, memory: int, allowed: str) -> None:
     assert message(executors(WorkerSize(cpu=cpu, memory_gb=memory))) == line(
-        "executor.size.memory_gb", memory, f"a {cpu} vCPU worker has {allowed} GB of memory", allowed
+        "executor.size.memory_gb", memory, f"{'an' if cpu == 8 else 'a'} {cpu} vCPU worker has {allowed} GB of memory", allowed
     )
 
 
@@ -183,7 +183,7 @@ def test_fails_worker_memory_increment(cpu: int, memory: int, step: int, allowed
     assert message(executors(WorkerSize(cpu=cpu, memory_gb=memory))) == line(
         "executor.size.memory_gb",
         memory,
-        f"a {cpu} vCPU worker's memory comes in {step} GB increments",
+        f"{'an' if cpu == 8 else 'a'} {cpu} vCPU worker's memory comes in {step} GB increments",
         f"multiples of {step} from {allowed}",
     )
 
