@@ -174,7 +174,10 @@ def test_fails_worker_cpu(cpu: int) -> None:
 )
 def test_fails_worker_memory_out_of_range(cpu: int, memory: int, allowed: str) -> None:
     assert message(executors(WorkerSize(cpu=cpu, memory_gb=memory))) == line(
-        "executor.size.memory_gb", memory, f"{'an' if cpu == 8 else 'a'} {cpu} vCPU worker has {allowed} GB of memory", allowed
+        "executor.size.memory_gb",
+        memory,
+        f"{'an' if cpu == 8 else 'a'} {cpu} vCPU worker has {allowed} GB of memory",
+        allowed,
     )
 
 
