@@ -91,7 +91,7 @@ def test_iam_studio_in_the_vpc_with_workspace_storage_encrypted(built: Built) ->
     props = _studio(built.iam_template)["Properties"]
     assert props["AuthMode"] == "IAM"
     assert "UserRole" not in props and "IdcInstanceArn" not in props
-    assert len(props["SubnetIds"]) == 2
+    assert len(props["SubnetIds"]) == 3  # DataPlatformVpc's default: three AZs
     assert props["DefaultS3Location"]["Fn::Join"][1][-1] == "/emr-studio/"
     assert "LakeKey" in json.dumps(props["EncryptionKeyArn"])
     assert "LakeArtifactsBucket" in json.dumps(props["DefaultS3Location"])
