@@ -78,7 +78,8 @@ class EmrServerlessApplication(Construct):
       encrypted with a log key (created, rotation on, unless ``log_key`` is given); managed persistence (Spark UI)
       encrypted with the log key.
     - A job runtime role (:attr:`runtime_role`) trusted by EMR Serverless for this application only. It may write
-      its logs and nothing else: grant data exactly as for a cluster's instance role,
+      its logs and read job scripts under ``scripts_prefix`` of the artifacts bucket (default ``jobs/``, where
+      ``emr-platform submit`` uploads them), nothing else: grant data exactly as for a cluster's instance role,
       ``grant_zone_access(lake, catalog, app.runtime_role, read=..., write=...)`` and
       ``warehouse.grant_data_api(app.runtime_role)``.
     - ``grant_start_job_run(principal)``: submit and follow job runs here, passing only this runtime role.
@@ -199,6 +200,8 @@ class EmrServerlessApplication(Construct):
             description=f"Job runtime role of the EMR Serverless application {self.node.path}",
         )
         lake.grant_write(Zone.LOGS, self.runtime_role, prefix=self.log_prefix)
+        if props.scripts_prefix is not None:
+            lake.grant_read(Zone.ARTIFACTS, self.runtime_role, prefix=props.scripts_prefix)
         if self.log_group is not None:
             self._grant_cloudwatch_logs()
         acknowledge_inline_policies(self.runtime_role, _ROLE_INLINE_REASON)

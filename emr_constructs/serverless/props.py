@@ -212,6 +212,9 @@ class ServerlessApplicationProps(ValidatedProps):
     """Enable the application's Apache Livy endpoint (emr-6.14.0+)."""
     log_prefix: str | None = None
     """Key prefix in the lake's logs bucket for job logs. Default ``emr-serverless/<unique id>/``."""
+    scripts_prefix: str | None = "jobs/"
+    """Key prefix in the lake's artifacts bucket the jobs may read their scripts from: where
+    ``emr-platform submit`` uploads them (``jobs/<sha256>/<name>``). ``None`` grants no artifacts access."""
     cloudwatch_logging: bool = True
     """Also send driver and executor logs to a KMS-encrypted CloudWatch log group. Default True."""
     log_retention_days: int = 90
@@ -296,6 +299,8 @@ class ServerlessApplicationProps(ValidatedProps):
                 "a log prefix is a folder: EMR Serverless appends applications/<id>/jobs/... to it",
                 "a prefix ending in '/', e.g. 'emr-serverless/analytics/'",
             )
+        if self.scripts_prefix is not None:
+            checks.extend(replace(p, field="scripts_prefix") for p in grant_prefix_problems(self.scripts_prefix))
         for key, value in self.tags.items():
             checks.require(
                 1 <= len(key) <= 128 and len(value) <= 256 and not key.startswith("aws:"),

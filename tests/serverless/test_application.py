@@ -240,7 +240,7 @@ def test_runtime_role_gets_exactly_the_instance_roles_grants(built: Built) -> No
     runtime = _permissions(built.runtime_role_statements)
     assert instance <= runtime
     own = runtime - instance
-    # Beyond them only its logs: S3 under its log prefix (and the lake key through S3), its log group and key.
+    # Beyond them only its logs (S3 under its log prefix, its log group and key) and reading its job scripts.
     assert sorted({action for action, _, _ in own}) == [
         "kms:Decrypt",
         "kms:Encrypt",
@@ -251,10 +251,15 @@ def test_runtime_role_gets_exactly_the_instance_roles_grants(built: Built) -> No
         "logs:PutLogEvents",
         "s3:AbortMultipartUpload",
         "s3:DeleteObject",
+        "s3:GetBucketLocation",
+        "s3:GetObject",
+        "s3:ListBucket",
         "s3:PutObject",
     ]
-    s3_objects = {resource for action, resource, _ in own if action.startswith("s3:")}
-    assert len(s3_objects) == 1 and "/emr-serverless/" in next(iter(s3_objects))
+    written = {resource for action, resource, _ in own if action == "s3:PutObject"}
+    assert len(written) == 1 and "/emr-serverless/" in next(iter(written))
+    (scripts,) = {resource for action, resource, _ in own if action == "s3:GetObject"}
+    assert "LakeArtifactsBucket" in scripts and "/jobs/*" in scripts
     assert {resource for action, resource, _ in own if action == "logs:DescribeLogGroups"} == {'"*"'}
 
 

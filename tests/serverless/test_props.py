@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from emr_constructs.errors import EmrConfigError
+from emr_constructs.network.props import CLOUDWATCH_RETENTION_DAYS
 from emr_constructs.serverless import (
     ApplicationType,
     Architecture,
@@ -358,8 +359,18 @@ def test_name_edges_build() -> None:
 
 
 def test_fails_log_retention() -> None:
-    assert message(ServerlessApplicationProps(log_retention_days=100)).startswith(
-        line("log_retention_days", 100, "CloudWatch Logs does not offer this retention period", "1, 3, 5, 7, 14,")[:-1]
+    allowed = ", ".join(str(days) for days in CLOUDWATCH_RETENTION_DAYS)
+    assert message(ServerlessApplicationProps(log_retention_days=100)) == line(
+        "log_retention_days", 100, "CloudWatch Logs does not offer this retention period", allowed
+    )
+
+
+def test_fails_scripts_prefix() -> None:
+    assert message(ServerlessApplicationProps(scripts_prefix="jobs/*")) == line(
+        "scripts_prefix",
+        "jobs/*",
+        "wildcards in a prefix widen the grant beyond one prefix",
+        "a literal key prefix without '*' or '?'",
     )
 
 
