@@ -194,7 +194,9 @@ class EmrServerlessApplication(Construct):
             assumed_by=iam.ServicePrincipal(EMR_SERVERLESS_SERVICE_PRINCIPAL).with_conditions(
                 {
                     "StringEquals": {"aws:SourceAccount": Stack.of(self).account},
-                    "ArnLike": {"aws:SourceArn": self.resource.attr_arn},
+                    # The application, or one of its job runs (<application ARN>/jobruns/<id>), whichever EMR
+                    # Serverless names as the source: this application only either way.
+                    "ArnLike": {"aws:SourceArn": [self.resource.attr_arn, f"{self.resource.attr_arn}/*"]},
                 }
             ),
             description=f"Job runtime role of the EMR Serverless application {self.node.path}",

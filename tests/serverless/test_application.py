@@ -228,7 +228,12 @@ def test_runtime_role_trusted_for_this_application_only(built: Built) -> None:
             "Principal": {"Service": "emr-serverless.amazonaws.com"},
             "Condition": {
                 "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}},
-                "ArnLike": {"aws:SourceArn": {"Fn::GetAtt": [app_id, "Arn"]}},
+                "ArnLike": {
+                    "aws:SourceArn": [
+                        {"Fn::GetAtt": [app_id, "Arn"]},
+                        {"Fn::Join": ["", [{"Fn::GetAtt": [app_id, "Arn"]}, "/*"]]},
+                    ]
+                },
             },
         }
     ]
