@@ -72,7 +72,7 @@ class EmrServerlessApplication(Construct):
 
     - In ``network.cluster_subnets`` (private) with its own security group: egress HTTPS only (the interface
       endpoints' group when the network has one, and S3 through the gateway endpoint: the S3 prefix list when
-      ``s3_prefix_list_id`` is given, else any address on 443, which in an isolated VPC reaches only the
+      ``props.s3_prefix_list_id`` is given, else any address on 443, which in an isolated VPC reaches only the
       endpoints), plus what :meth:`connect_to` adds (e.g. the warehouse port). No ingress.
     - Logs: to the lake's logs bucket under ``log_prefix``, encrypted with the lake key; to a CloudWatch log group
       encrypted with a log key (created, rotation on, unless ``log_key`` is given); managed persistence (Spark UI)
@@ -103,7 +103,6 @@ class EmrServerlessApplication(Construct):
         network: IPlatformNetwork,
         lake: DataLake,
         log_key: kms.IKey | None = None,
-        s3_prefix_list_id: str | None = None,
         removal_policy: RemovalPolicy | None = None,
     ) -> None:
         super().__init__(scope, id)
@@ -127,7 +126,8 @@ class EmrServerlessApplication(Construct):
         endpoints: ec2.ISecurityGroup | None = getattr(network, "endpoint_security_group", None)
         if endpoints is not None:
             self._egress_to(endpoints, HTTPS, "HTTPS to the interface VPC endpoints (Glue, KMS, STS, Logs)")
-        s3_peer = ec2.Peer.prefix_list(s3_prefix_list_id) if s3_prefix_list_id else ec2.Peer.any_ipv4()
+        prefix_list = props.s3_prefix_list_id
+        s3_peer = ec2.Peer.prefix_list(prefix_list) if prefix_list else ec2.Peer.any_ipv4()
         self.security_group.add_egress_rule(s3_peer, ec2.Port.tcp(HTTPS), "HTTPS to S3 through the gateway endpoint")
 
         self.log_key: kms.IKey = log_key or kms.Key(

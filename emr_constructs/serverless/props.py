@@ -73,6 +73,7 @@ WORKER_COUNT = (1, 1_000_000)
 DEFAULT_RELEASE = "emr-7.14.0"
 
 _NAME = re.compile(r"^[A-Za-z0-9._/#-]{1,64}$")
+_PREFIX_LIST = re.compile(r"^pl-([0-9a-f]{8}|[0-9a-f]{17})$")
 # An ECR image: <account>.dkr.ecr.<region>.amazonaws.com[.cn]/<repository>:<tag> or @sha256:<digest>.
 _IMAGE_URI = re.compile(
     r"^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/[a-z0-9][a-z0-9._/-]*(:[\w.-]{1,128}|@sha256:[a-f0-9]{64})$"
@@ -219,6 +220,11 @@ class ServerlessApplicationProps(ValidatedProps):
     """Also send driver and executor logs to a KMS-encrypted CloudWatch log group. Default True."""
     log_retention_days: int = 90
     """Days the CloudWatch log group keeps logs; a value CloudWatch offers (1, 3, 5, 7, 14, 30, 60, 90, ...)."""
+    s3_prefix_list_id: str | None = None
+    """The region's AWS-managed S3 prefix list (``pl-...``, ``com.amazonaws.<region>.s3``): the security group
+    then allows HTTPS to S3 only, not to any address. Default none: HTTPS to any address, which in an isolated VPC
+    reaches only the gateway and interface endpoints. (Its id differs per region and needs a lookup, which the
+    library does not make at synth.)"""
     managed_persistence: bool = True
     """Keep the Spark UI and history of finished jobs in EMR Serverless's managed storage (30 days),
     encrypted with the log key. Default True."""
@@ -299,6 +305,13 @@ class ServerlessApplicationProps(ValidatedProps):
                 "a log prefix is a folder: EMR Serverless appends applications/<id>/jobs/... to it",
                 "a prefix ending in '/', e.g. 'emr-serverless/analytics/'",
             )
+        checks.require(
+            self.s3_prefix_list_id is None or _PREFIX_LIST.match(self.s3_prefix_list_id) is not None,
+            "s3_prefix_list_id",
+            self.s3_prefix_list_id,
+            "not a prefix list id",
+            "pl- followed by 8 or 17 hex digits, e.g. 'pl-6ea54007'",
+        )
         if self.scripts_prefix is not None:
             checks.extend(replace(p, field="scripts_prefix") for p in grant_prefix_problems(self.scripts_prefix))
         for key, value in self.tags.items():

@@ -10,6 +10,7 @@ import pytest
 from aws_cdk import RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Match, Template
+from cfnlint.api import lint
 
 from emr_constructs.arguments import EmrTypeError
 from emr_constructs.catalog import DataCatalog, ZonePrefix, grant_zone_access
@@ -17,6 +18,9 @@ from emr_constructs.errors import EmrConfigError
 from emr_constructs.iam.acknowledgements import acknowledge_inline_policies
 from emr_constructs.network import DataPlatformVpc, VpcProps
 from emr_constructs.serverless import (
+    ApplicationType,
+    Architecture,
+    DiskType,
     EmrServerlessApplication,
     MaximumCapacity,
     ServerlessApplicationProps,
@@ -182,7 +186,11 @@ def test_prefix_list_replaces_any_address_for_s3() -> None:
     stack = new_stack()
     network = DataPlatformVpc(stack, "Network")
     application = EmrServerlessApplication(
-        stack, "Spark", network=network, lake=DataLake(stack, "Lake"), s3_prefix_list_id="pl-6da54004"
+        stack,
+        "Spark",
+        network=network,
+        lake=DataLake(stack, "Lake"),
+        props=ServerlessApplicationProps(s3_prefix_list_id="pl-6da54004"),
     )
     template = Template.from_stack(stack)
     template.has_resource_properties(
@@ -392,3 +400,70 @@ def test_fails_wrong_argument_type() -> None:
     with pytest.raises(EmrTypeError) as raised:
         EmrServerlessApplication(stack, "Spark", network=lake, lake=lake)  # type: ignore[arg-type]
     assert str(raised.value).startswith("Test/Spark: network=<emr_constructs.storage.data_lake.DataLake> is invalid")
+
+
+def test_cfn_lint_clean(built: Built) -> None:
+    assert [str(m) for m in lint(json.dumps(built.template), regions=["us-east-1"])] == []
+
+
+def test_cfn_lint_clean_with_every_option() -> None:
+    app = new_app()
+    base = Stack(app, "Base")
+    network = DataPlatformVpc(base, "Network")
+    stack = Stack(app, "Hive")
+    EmrServerlessApplication(
+        stack,
+        "Hive",
+        network=network,
+        lake=DataLake(base, "Lake"),
+        props=ServerlessApplicationProps(
+            type=ApplicationType.HIVE,
+            release_label="emr-7.1.0",
+            architecture=Architecture.X86_64,
+            driver=WorkerGroup(
+                count=1, size=WorkerSize(cpu=16, memory_gb=120, disk_gb=2000, disk_type=DiskType.SHUFFLE_OPTIMIZED)
+            ),
+            executor=WorkerGroup(count=2, size=WorkerSize(cpu=1, memory_gb=2)),
+            maximum_capacity=MaximumCapacity(cpu=18, memory_gb=124),
+            auto_start=False,
+            auto_stop_idle_minutes=None,
+            image_uri="123456789012.dkr.ecr.us-east-1.amazonaws.com/hive/jobs:1",
+            livy_endpoint_enabled=True,
+            managed_persistence=False,
+            s3_prefix_list_id="pl-63a5400a",
+        ),
+    )
+    template = Template.from_stack(stack)
+    assert [str(m) for m in lint(json.dumps(template.to_json()), regions=["us-east-1"])] == []
+    template.has_resource_properties(
+        "AWS::EMRServerless::Application",
+        {
+            "Type": "Hive",
+            "AutoStartConfiguration": {"Enabled": False},
+            "AutoStopConfiguration": {"Enabled": False},
+            "ImageConfiguration": {"ImageUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/hive/jobs:1"},
+            "InteractiveConfiguration": {"StudioEnabled": False, "LivyEndpointEnabled": True},
+            "InitialCapacity": [
+                Match.object_like(
+                    {
+                        "Key": "HiveDriver",
+                        "Value": Match.object_like(
+                            {
+                                "WorkerConfiguration": {
+                                    "Cpu": "16 vCPU",
+                                    "Memory": "120 GB",
+                                    "Disk": "2000 GB",
+                                    "DiskType": "SHUFFLE_OPTIMIZED",
+                                }
+                            }
+                        ),
+                    }
+                ),
+                Match.object_like({"Key": "TezTask"}),
+            ],
+            "MaximumCapacity": {"Cpu": "18 vCPU", "Memory": "124 GB"},
+            "MonitoringConfiguration": Match.object_like(
+                {"ManagedPersistenceMonitoringConfiguration": {"Enabled": False}}
+            ),
+        },
+    )

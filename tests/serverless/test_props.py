@@ -435,3 +435,18 @@ def test_settings_report_the_file_and_key() -> None:
         "config/x.json: executor.size.cpu=3 is invalid: EMR Serverless workers have 1, 2, 4, 8 or 16 vCPUs; "
         "allowed: 1, 2, 4, 8 or 16"
     )
+
+
+@pytest.mark.parametrize("prefix_list", ["pl-123", "sg-6da54004", "pl-6DA54004"])
+def test_fails_s3_prefix_list_id(prefix_list: str) -> None:
+    assert message(ServerlessApplicationProps(s3_prefix_list_id=prefix_list)) == line(
+        "s3_prefix_list_id",
+        prefix_list,
+        "not a prefix list id",
+        "pl- followed by 8 or 17 hex digits, e.g. 'pl-6ea54007'",
+    )
+
+
+@pytest.mark.parametrize("prefix_list", ["pl-6da54004", "pl-0123456789abcdef0"])
+def test_s3_prefix_list_ids_build(prefix_list: str) -> None:
+    assert ServerlessApplicationProps(s3_prefix_list_id=prefix_list).problems() == []
