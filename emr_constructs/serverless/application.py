@@ -123,6 +123,8 @@ class EmrServerlessApplication(Construct):
             allow_all_outbound=False,
             description=f"EMR Serverless application {self.node.path}: HTTPS to S3 and the VPC endpoints",
         )
+        # DataPlatformVpc's interface endpoints have a group of their own; a brought network's endpoints are
+        # reached through the HTTPS rule below (IPlatformNetwork does not promise an endpoint group).
         endpoints: ec2.ISecurityGroup | None = getattr(network, "endpoint_security_group", None)
         if endpoints is not None:
             self._egress_to(endpoints, HTTPS, "HTTPS to the interface VPC endpoints (Glue, KMS, STS, Logs)")
