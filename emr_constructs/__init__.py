@@ -16,8 +16,32 @@ Subpackages, one concept each:
 - ``emr_constructs.cli``: the ``emr-platform`` operator CLI (needs the ``cli`` extra, boto3)
 """
 
-from emr_constructs.errors import Checks, EmrConfigError, Problem
-from emr_constructs.removal import ALLOW_DESTROY_CONTEXT, safe_removal_policy
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from emr_constructs.errors import Checks, EmrConfigError, Problem
+    from emr_constructs.removal import ALLOW_DESTROY_CONTEXT, safe_removal_policy
+
+# Loaded on first use: importing the package must not start jsii/Node.js, because the operator CLI
+# (``emr_constructs.cli``) lives under it and runs where no Node.js exists.
+_LAZY = {
+    "Checks": "emr_constructs.errors",
+    "EmrConfigError": "emr_constructs.errors",
+    "Problem": "emr_constructs.errors",
+    "ALLOW_DESTROY_CONTEXT": "emr_constructs.removal",
+    "safe_removal_policy": "emr_constructs.removal",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'emr_constructs' has no attribute {name!r}")
+    return getattr(import_module(module), name)
+
 
 __all__ = [
     "ALLOW_DESTROY_CONTEXT",

@@ -28,7 +28,16 @@ from emr_constructs.cli import clusters, jobs, render
 from emr_constructs.cli.errors import EXIT_FAILED, CliError, explain
 from emr_constructs.cli.locations import step_logs
 from emr_constructs.cli.logs import STREAMS, fetch_step_log
-from emr_constructs.cli.platform import ARTIFACTS_BUCKET, DATA_LAKE_KEY, ClusterRef, Platform, discover
+from emr_constructs.cli.platform import (
+    ARTIFACTS_BUCKET,
+    CLUSTER_ID,
+    DATA_LAKE_KEY,
+    ClusterRef,
+    Platform,
+    cluster_by_id,
+    discover,
+)
+from emr_constructs.discovery import ENVIRONMENT_TAG
 
 # Standard retry mode backs off on throttling, which a --wait loop in a busy account can meet; the number of
 # attempts stays the operator's (AWS_MAX_ATTEMPTS, default 3).
@@ -46,7 +55,7 @@ class _Run:
     out: TextIO
     err: TextIO
     _clients: dict[str, Any] = field(default_factory=dict)
-    _platform: Platform | None = None
+    _platforms: dict[str, Platform] = field(default_factory=dict)
 
     def client(self, service: str) -> Any:
         if service not in self._clients:
@@ -58,14 +67,37 @@ class _Run:
         region: str | None = self.args.region or self.session.region_name
         return region
 
-    def platform(self) -> Platform:
-        if self._platform is None:
+    def platform(self, env: str | None = None) -> Platform:
+        env = env or self.args.env
+        if not env:
+            raise CliError("pass --env NAME (the environment, as its clusters are tagged) or --cluster j-... (an id)")
+        if env not in self._platforms:
             cloudformation = self.client("cloudformation")
-            self._platform = discover(cloudformation, self.args.env, cloudformation.meta.region_name)
-        return self._platform
+            region = cloudformation.meta.region_name
+            self._platforms[env] = discover(cloudformation, env, region, emr=self.client("emr"))
+        return self._platforms[env]
 
     def cluster(self) -> ClusterRef:
-        return self.platform().cluster(self.args.cluster)
+        selector: str | None = self.args.cluster
+        if selector and CLUSTER_ID.match(selector):
+            # An id names one cluster in the account and region, whatever app made it: no environment needed.
+            return cluster_by_id(self.client("emr"), selector)
+        return self.platform().cluster(selector)
+
+    def artifacts(self, ref: ClusterRef) -> tuple[str, str | None]:
+        """Where to upload scripts, and the KMS key to encrypt them with: the flags, else the environment's exports."""
+        bucket: str | None = self.args.bucket
+        key: str | None = self.args.kms_key
+        if bucket:
+            return bucket, key
+        env = self.args.env or ref.environment
+        if not env:
+            raise CliError(
+                f"cluster {ref.cluster_id} has no {ENVIRONMENT_TAG} tag, so its environment's artifacts bucket is "
+                f"unknown: pass --bucket BUCKET (and --kms-key ARN if the bucket requires SSE-KMS)"
+            )
+        platform = self.platform(env)
+        return platform.require_export(ARTIFACTS_BUCKET), key or platform.optional_export(DATA_LAKE_KEY)
 
     def print(self, text: str = "") -> None:
         print(text, file=self.out)
@@ -81,7 +113,6 @@ def _status(run: _Run) -> int:
 
 def _submit(run: _Run) -> int:
     script = jobs.Script.read(Path(run.args.script))
-    platform = run.platform()
     ref = run.cluster()
     emr = run.client("emr")
     state, reason, cluster = clusters.cluster_state(emr, ref.cluster_id)
@@ -92,9 +123,8 @@ def _submit(run: _Run) -> int:
             f"redeploy the environment's compute stack to get a new cluster"
         )
     log_uri = ref.log_uri or cluster.get("LogUri")
-    location = jobs.upload(
-        run.client("s3"), platform.require_export(ARTIFACTS_BUCKET), script, platform.optional_export(DATA_LAKE_KEY)
-    )
+    bucket, kms_key = run.artifacts(ref)
+    location = jobs.upload(run.client("s3"), bucket, script, kms_key)
     run.print(f"uploaded {script.path} to {location}")
     step = jobs.spark_step(run.args.name or script.path.name, location, run.args.job_args)
     step_id = jobs.add_step(emr, ref.cluster_id, step)
@@ -122,7 +152,7 @@ def _submit(run: _Run) -> int:
         return EXIT_FAILED
     except KeyboardInterrupt:
         progress.close()
-        run.print(f"stopped following step {step_id}; it keeps running: emr-platform steps --env {run.args.env}")
+        run.print(f"stopped following step {step_id}; it keeps running: emr-platform steps --cluster {ref.cluster_id}")
         return 130
     progress.close()
     run.print(f"step {step_id} {final.state}")
@@ -201,7 +231,11 @@ def build_parser() -> argparse.ArgumentParser:
         "deployment, access, arguments).",
     )
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--env", required=True, help="environment name, as deployed: its stacks are <env>-*")
+    common.add_argument(
+        "--env",
+        help="environment name: its clusters are tagged emr-platform:environment=NAME (or its stacks are NAME-*); "
+        "not needed with --cluster j-...",
+    )
     common.add_argument("--region", help="AWS region of the environment (default: AWS_REGION or the profile's)")
     common.add_argument("--profile", help="AWS profile (default: AWS_PROFILE or the default credential chain)")
     with_cluster = argparse.ArgumentParser(add_help=False)
@@ -222,6 +256,8 @@ def build_parser() -> argparse.ArgumentParser:
         "Options go before SCRIPT; everything after it is passed to the job.",
     )
     submit.add_argument("--name", help="step name (default: the script's file name)")
+    submit.add_argument("--bucket", help="S3 bucket for the script (default: the environment's artifacts bucket)")
+    submit.add_argument("--kms-key", help="KMS key ARN to encrypt the script with (default: the lake's, if exported)")
     submit.add_argument("--wait", action="store_true", help="follow the step until it ends; exit 1 unless COMPLETED")
     submit.add_argument(
         "--poll-seconds",

@@ -1,7 +1,12 @@
 """Find a deployed environment: its stacks, the outputs they export, and its clusters.
 
-The stacks export what the CLI needs under stable names (``emr-platform-<env>-ArtifactsBucketName``,
-``emr-platform-<env>-cluster-<name>-id``, ...), so nothing here depends on logical ids or stack layout.
+Clusters are found two ways, so the CLI serves any app built with the library, not only the bundled one:
+
+- by the discovery tags every ``EmrCluster`` writes (``emr-platform:environment``, ``emr-platform:cluster``, see
+  ``emr_constructs.discovery``), read through EMR ``ListClusters``/``DescribeCluster`` over active clusters;
+- by the stable export names the bundled app's stacks write (``emr-platform-<env>-cluster-<name>-id``, ...).
+
+A ``j-...`` id needs neither: ``cluster_by_id`` describes it directly.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from emr_constructs.cli.errors import CliError
+from emr_constructs.discovery import ENVIRONMENT_TAG, read_tags
 
 EXPORT_PREFIX = "emr-platform"
 ARTIFACTS_BUCKET = "ArtifactsBucketName"
@@ -20,6 +26,9 @@ DATA_LAKE_KEY = "DataLakeKeyArn"
 # Stack names are "<env>-<Stack>": one CDK Stage per environment, one CamelCase id per stack.
 _STACK_SUFFIX = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 _GONE = {"DELETE_COMPLETE"}
+#: The states in which a cluster can still run steps: what tag discovery lists.
+ACTIVE_STATES = ("STARTING", "BOOTSTRAPPING", "RUNNING", "WAITING")
+CLUSTER_ID = re.compile(r"^j-[A-Z0-9]{1,256}$")
 
 
 def export_name(env: str, key: str) -> str:
@@ -45,11 +54,13 @@ class DeployedStack:
 
 @dataclass(frozen=True)
 class ClusterRef:
-    """A cluster of the environment, as its stacks export it."""
+    """A cluster of the environment, as its stacks export it or its tags name it."""
 
     name: str
     cluster_id: str
     log_uri: str | None
+    environment: str | None = None
+    """The environment its tags name (``None`` for an untagged cluster found by id)."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,8 @@ class Platform:
     env: str
     region: str
     stacks: tuple[DeployedStack, ...]
+    tagged: tuple[ClusterRef, ...] = ()
+    """Active clusters tagged ``emr-platform:environment=<env>``."""
 
     @property
     def exports(self) -> dict[str, str]:
@@ -69,8 +82,9 @@ class Platform:
         value = self.exports.get(name)
         if value is None:
             raise CliError(
-                f"environment {self.env!r} in {self.region} exports no {name}: "
-                f"is its data lake stack deployed? (stacks found: {self.stack_names()})"
+                f"environment {self.env!r} in {self.region} exports no {name}: pass --bucket BUCKET "
+                f"(the artifacts bucket of the environment's data lake), or deploy its data lake stack "
+                f"(stacks found: {self.stack_names() or 'none'})"
             )
         return value
 
@@ -90,25 +104,62 @@ class Platform:
             if match:
                 cluster = match.group("name")
                 log_uri = exports.get(cluster_export_name(self.env, cluster, "log-uri"))
-                found.append(ClusterRef(name=cluster, cluster_id=value, log_uri=log_uri))
-        return tuple(sorted(found, key=lambda c: c.name))
+                found.append(ClusterRef(name=cluster, cluster_id=value, log_uri=log_uri, environment=self.env))
+        exported = {c.cluster_id for c in found}
+        found += [c for c in self.tagged if c.cluster_id not in exported]
+        return tuple(sorted(found, key=lambda c: (c.name, c.cluster_id)))
 
     def cluster(self, selector: str | None) -> ClusterRef:
         """The cluster named ``selector`` (its settings key, or its ``j-...`` id); the only one when ``None``."""
         clusters = self.clusters
-        known = ", ".join(f"{c.name} ({c.cluster_id})" for c in clusters) or "none (is its compute stack deployed?)"
+        if not clusters:
+            raise CliError(
+                f"environment {self.env!r} has no active cluster in {self.region}: none is tagged "
+                f"{ENVIRONMENT_TAG}={self.env} or exported by its stacks; deploy its compute stack, "
+                f"or pass --cluster j-... to use any cluster by id"
+            )
+        known = ", ".join(f"{c.name} ({c.cluster_id})" for c in clusters)
         if selector is None:
             if len(clusters) == 1:
                 return clusters[0]
-            raise CliError(f"pass --cluster: environment {self.env!r} has clusters: {known}")
+            raise CliError(f"pass --cluster NAME or --cluster j-...: environment {self.env!r} has clusters: {known}")
         for cluster in clusters:
             if selector in (cluster.name, cluster.cluster_id):
                 return cluster
         raise CliError(f"no cluster {selector!r} in environment {self.env!r} ({self.region}); its clusters: {known}")
 
 
-def discover(cloudformation: Any, env: str, region: str) -> Platform:
-    """Read every stack named ``<env>-<Stack>`` in the region; fail with the fix when there is none."""
+def _ref(cluster: dict[str, Any]) -> ClusterRef:
+    identity = read_tags(cluster.get("Tags", []))
+    return ClusterRef(
+        name=identity.cluster or str(cluster.get("Name", cluster["Id"])),
+        cluster_id=cluster["Id"],
+        log_uri=cluster.get("LogUri"),
+        environment=identity.environment,
+    )
+
+
+def tagged_clusters(emr: Any, env: str) -> tuple[ClusterRef, ...]:
+    """Active clusters tagged ``emr-platform:environment=<env>``. ``ListClusters`` returns no tags, so each
+    active cluster is described once; an account rarely has more than a few dozen active clusters."""
+    found = []
+    for page in emr.get_paginator("list_clusters").paginate(ClusterStates=list(ACTIVE_STATES)):
+        for summary in page["Clusters"]:
+            cluster = emr.describe_cluster(ClusterId=summary["Id"])["Cluster"]
+            ref = _ref(cluster)
+            if ref.environment == env:
+                found.append(ref)
+    return tuple(sorted(found, key=lambda c: (c.name, c.cluster_id)))
+
+
+def cluster_by_id(emr: Any, cluster_id: str) -> ClusterRef:
+    """Any cluster by its ``j-...`` id, in any app or none: its name comes from its tags, else its EMR name."""
+    return _ref(emr.describe_cluster(ClusterId=cluster_id)["Cluster"])
+
+
+def discover(cloudformation: Any, env: str, region: str, emr: Any = None) -> Platform:
+    """Read every stack named ``<env>-<Stack>`` in the region and, given an EMR client, the active clusters
+    tagged with the environment; fail with the fix when neither exists."""
     found: list[tuple[str, DeployedStack]] = []
     for page in cloudformation.get_paginator("describe_stacks").paginate():
         for stack in page["Stacks"]:
@@ -126,11 +177,13 @@ def discover(cloudformation: Any, env: str, region: str) -> Platform:
                 exports={o["ExportName"]: o["OutputValue"] for o in outputs if o.get("ExportName")},
             )
             found.append((created.isoformat() if created else "", deployed))
-    if not found:
+    tagged = tagged_clusters(emr, env) if emr is not None else ()
+    if not found and not tagged:
         raise CliError(
-            f"environment {env!r} is not deployed in {region}: no CloudFormation stack named '{env}-*' "
-            f"(deploy it with `cdk deploy '{env}/*'`, or pass the --region it was deployed to)"
+            f"environment {env!r} is not deployed in {region}: no CloudFormation stack named '{env}-*' and no "
+            f"active EMR cluster tagged {ENVIRONMENT_TAG}={env} (deploy it with `cdk deploy '{env}/*'`, "
+            f"pass the --region it was deployed to, or pass --cluster j-... to use a cluster by id)"
         )
     # Creation order is deployment order, which follows the stacks' dependencies.
     found.sort(key=lambda item: (item[0], item[1].name))
-    return Platform(env=env, region=region, stacks=tuple(stack for _, stack in found))
+    return Platform(env=env, region=region, stacks=tuple(stack for _, stack in found), tagged=tagged)

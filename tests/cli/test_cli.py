@@ -359,8 +359,9 @@ def test_fails_wrong_region(capsys: pytest.CaptureFixture[str], deployed: Deploy
     assert code == 2
     assert_one_error_line(
         err,
-        f"error: environment '{ENV}' is not deployed in us-east-1: no CloudFormation stack named '{ENV}-*' "
-        f"(deploy it with `cdk deploy '{ENV}/*'`, or pass the --region it was deployed to)",
+        f"error: environment '{ENV}' is not deployed in us-east-1: no CloudFormation stack named '{ENV}-*' and "
+        f"no active EMR cluster tagged emr-platform:environment={ENV} (deploy it with `cdk deploy '{ENV}/*'`, "
+        "pass the --region it was deployed to, or pass --cluster j-... to use a cluster by id)",
     )
 
 

@@ -1,0 +1,57 @@
+"""How the operator CLI finds a platform's clusters in any app: two tags the constructs write.
+
+Pure Python on purpose (no ``aws_cdk``): the CLI imports this module to read the tags, the constructs import it
+to write them, so both sides agree on one spelling. ``emr_constructs.discovery_tags`` applies them in a CDK app.
+
+- ``emr-platform:environment``: the environment (stage) name, e.g. ``prod``; applied once to a whole stage.
+- ``emr-platform:cluster``: the cluster's name in the app's settings, e.g. ``analytics``; applied by ``EmrCluster``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+TAG_PREFIX = "emr-platform:"
+ENVIRONMENT_TAG = f"{TAG_PREFIX}environment"
+CLUSTER_TAG = f"{TAG_PREFIX}cluster"
+
+# EC2/EMR tag values: up to 256 characters of letters, digits, spaces and + - = . _ : / @.
+_TAG_VALUE = re.compile(r"^[\w .:/=+\-@]{1,256}$")
+
+
+def check_tag_value(field: str, value: str) -> str | None:
+    """Why ``value`` cannot be a discovery tag value, or ``None`` when it can."""
+    if not _TAG_VALUE.match(value):
+        return (
+            f"{field}={value!r} is invalid: a discovery tag value is 1-256 letters, digits, spaces or "
+            f"'_ . : / = + - @'; allowed: e.g. 'prod', 'analytics'"
+        )
+    return None
+
+
+def cluster_tags(cluster: str, environment: str | None = None) -> dict[str, str]:
+    """The tags that make a cluster findable: its name, and its environment when the caller knows it
+    (a stage-wide environment tag from ``tag_platform_environment`` reaches the cluster too)."""
+    tags = {CLUSTER_TAG: cluster}
+    if environment is not None:
+        tags[ENVIRONMENT_TAG] = environment
+    return tags
+
+
+@dataclass(frozen=True)
+class TaggedIdentity:
+    """What a resource's discovery tags say it is; either part may be missing on an untagged resource."""
+
+    environment: str | None
+    cluster: str | None
+
+
+def read_tags(tags: Iterable[Mapping[str, str]] | Mapping[str, str]) -> TaggedIdentity:
+    """Read the discovery tags from an AWS tag list (``[{"Key": ..., "Value": ...}]``) or a plain mapping."""
+    if isinstance(tags, Mapping):
+        found = dict(tags)
+    else:
+        found = {t["Key"]: t["Value"] for t in tags if "Key" in t and "Value" in t}
+    return TaggedIdentity(environment=found.get(ENVIRONMENT_TAG), cluster=found.get(CLUSTER_TAG))
