@@ -21,14 +21,13 @@ CLUSTER_TAG = f"{TAG_PREFIX}cluster"
 _TAG_VALUE = re.compile(r"^[\w .:/=+\-@]{1,256}$")
 
 
-def check_tag_value(field: str, value: str) -> str | None:
-    """Why ``value`` cannot be a discovery tag value, or ``None`` when it can."""
-    if not _TAG_VALUE.match(value):
-        return (
-            f"{field}={value!r} is invalid: a discovery tag value is 1-256 letters, digits, spaces or "
-            f"'_ . : / = + - @'; allowed: e.g. 'prod', 'analytics'"
-        )
-    return None
+TAG_VALUE_RULE = "a discovery tag value is 1-256 letters, digits, spaces or '_ . : / = + - @'"
+TAG_VALUE_ALLOWED = "e.g. 'prod', 'analytics'"
+
+
+def is_valid_tag_value(value: object) -> bool:
+    """Whether ``value`` can be a discovery tag value (EMR and EC2 accept it as a tag value)."""
+    return isinstance(value, str) and bool(_TAG_VALUE.match(value))
 
 
 def cluster_tags(cluster: str, environment: str | None = None) -> dict[str, str]:

@@ -5,14 +5,20 @@ from __future__ import annotations
 from aws_cdk import Tags
 from constructs import IConstruct
 
-from emr_constructs.discovery import CLUSTER_TAG, ENVIRONMENT_TAG, check_tag_value
-from emr_constructs.errors import EmrConfigError
+from emr_constructs.discovery import (
+    CLUSTER_TAG,
+    ENVIRONMENT_TAG,
+    TAG_VALUE_ALLOWED,
+    TAG_VALUE_RULE,
+    is_valid_tag_value,
+)
+from emr_constructs.errors import Checks
 
 
 def _checked(scope: IConstruct, field: str, value: str) -> str:
-    problem = check_tag_value(field, value)
-    if problem:
-        raise EmrConfigError(f"{scope.node.path or '<app>'}: {problem}")
+    checks = Checks()
+    checks.require(is_valid_tag_value(value), field, value, TAG_VALUE_RULE, TAG_VALUE_ALLOWED)
+    checks.raise_if_any(scope.node.path or "<app>")
     return value
 
 

@@ -210,6 +210,85 @@ class _Progress:
             self.stream.write("\n")
 
 
+def _cost(run: _Run) -> int:
+    # Imported here, not at the top: `cost` is the only command that needs them.
+    from emr_constructs.cli.assembly import load_assembly, select
+    from emr_constructs.cli.cost import report
+    from emr_constructs.cli.cost.estimate import Assumptions, estimate
+    from emr_constructs.cli.cost.prices import PriceTable
+    from emr_constructs.cli.cost.refresh import PRICING_REGION, refresh
+
+    args = run.args
+    cdk_out = Path(args.cdk_out)
+    environments = select(load_assembly(cdk_out), args.env)
+    assumptions = Assumptions(
+        spot_discount=args.spot_discount,
+        active_hours_per_day=args.active_hours,
+        job_vcpu_hours_per_day=args.job_vcpu_hours,
+        job_gb_hours_per_day=args.job_gb_hours,
+        glue_run_minutes=args.glue_run_minutes,
+        default_region=args.region or Assumptions.default_region,
+    )
+    prices_path = Path(args.prices) if args.prices else None
+    table = PriceTable.read(prices_path) if prices_path and not args.refresh_prices else PriceTable.packaged()
+    if args.refresh_prices:
+        if prices_path and prices_path.exists():
+            table = PriceTable.read(prices_path)
+        pricing = run.session.client("pricing", region_name=PRICING_REGION, config=_BOTO_CONFIG)
+        for region in sorted({r for e in environments for r in e.regions} or {assumptions.default_region}):
+            used = _instance_types(environments)
+            known = (table.data["regions"].get(region) or {}).get("ec2", {})
+            table, missing = refresh(pricing, table, region, [*used, *known])
+            if missing:
+                print(f"no price from the Price List API for {', '.join(missing)} in {region}", file=run.err)
+        target = prices_path or cdk_out / "prices.json"
+        table.write(target)
+        table = PriceTable.read(target)
+        print(f"prices refreshed into {target}: pass --prices {target} to use them again", file=run.err)
+    estimates = [estimate(e, table, assumptions) for e in environments]
+    if args.compare:
+        base_environments = load_assembly(Path(args.compare))
+        names = {e.name for e in environments}
+        base = [estimate(e, table, assumptions) for name, e in base_environments.items() if name in names]
+        diff = report.compare(base, estimates)
+        (cdk_out / "cost-diff.md").write_text(diff)
+        run.out.write(diff)
+        return 0
+    for found in estimates:
+        (cdk_out / f"cost-{found.environment}.md").write_text(report.markdown(found, table, assumptions))
+    if args.json:
+        run.print(render.to_json(report.to_json(estimates, table, assumptions)))
+    else:
+        run.out.write(report.text(estimates, table, assumptions))
+    return 0
+
+
+def _instance_types(environments: Sequence[Any]) -> set[str]:
+    found: set[str] = set()
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                if key == "InstanceType" and isinstance(inner, str):
+                    found.add(inner)
+                walk(inner)
+        elif isinstance(value, list):
+            for inner in value:
+                walk(inner)
+
+    for environment in environments:
+        for _, _, props in environment.resources("AWS::EMR::Cluster"):
+            walk(props)
+    return found
+
+
+def _share(text: str) -> float:
+    value = float(text)
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a share between 0 and 1 (0.6 means 60% off)")
+    return value
+
+
 def _positive(kind: type[int] | type[float], low: float, high: float) -> Callable[[str], Any]:
     def parse(text: str) -> Any:
         try:
@@ -281,6 +360,37 @@ def build_parser() -> argparse.ArgumentParser:
     logs.add_argument("step", metavar="STEP", help="step id (s-...)")
     logs.add_argument("--stream", choices=STREAMS, default="stderr", help="which log (default stderr: Spark driver)")
     logs.set_defaults(handler=_logs)
+
+    cost = commands.add_parser(
+        "cost",
+        help="hourly and 30-day cost of each environment, from the synthesized templates",
+        description="Price every environment of a synthesized app (cdk.out) at minimum, expected and maximum "
+        "capacity: EMR clusters, EMR Serverless, Redshift, NAT gateways, interface endpoints, KMS keys, scheduled "
+        "Glue. Writes CDK_OUT/cost-<env>.md. Needs no AWS credentials unless --refresh-prices.",
+    )
+    cost.add_argument("cdk_out", metavar="CDK_OUT", nargs="?", default="cdk.out", help="cloud assembly (cdk.out)")
+    cost.add_argument("--env", help="one environment (a Stage name); default every environment")
+    cost.add_argument("--json", action="store_true", help="machine-readable output")
+    cost.add_argument("--prices", help="price table file to use (default: the table in the package)")
+    cost.add_argument(
+        "--refresh-prices",
+        action="store_true",
+        help="fetch EC2/EMR prices from the AWS Price List API (needs credentials) into --prices "
+        "(default CDK_OUT/prices.json), then use them",
+    )
+    cost.add_argument("--region", help="region for environment-agnostic stacks (default us-east-1)")
+    cost.add_argument("--profile", help="AWS profile for --refresh-prices")
+    cost.add_argument("--spot-discount", type=_share, default=0.6, help="spot EC2 discount, 0-1 (default 0.6)")
+    cost.add_argument(
+        "--active-hours", type=_positive(float, 0, 24), default=8.0, help="serverless hours in use a day (default 8)"
+    )
+    cost.add_argument("--job-vcpu-hours", type=_positive(float, 0, 1e9), default=0.0, help="EMR Serverless vCPU-h/day")
+    cost.add_argument("--job-gb-hours", type=_positive(float, 0, 1e9), default=0.0, help="EMR Serverless GB-h/day")
+    cost.add_argument(
+        "--glue-run-minutes", type=_positive(float, 1, 2880), default=10.0, help="one Glue job run (default 10)"
+    )
+    cost.add_argument("--compare", metavar="BASE_CDK_OUT", help="print base vs this assembly (Markdown, 30 days)")
+    cost.set_defaults(handler=_cost)
     return parser
 
 
