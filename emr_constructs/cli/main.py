@@ -263,6 +263,33 @@ def _cost(run: _Run) -> int:
     return 0
 
 
+def _preflight(run: _Run) -> int:
+    from emr_constructs.cli import preflight
+    from emr_constructs.cli.assembly import load_assembly, select
+    from emr_constructs.cli.cost.prices import PriceTable
+
+    args = run.args
+    environments = load_assembly(Path(args.cdk_out))
+    if args.env is None and len(environments) != 1:
+        raise CliError(f"pass --env NAME: the cloud assembly has environments {', '.join(environments) or 'none'}")
+    (environment,) = select(environments, args.env)
+    region = args.region or run.session.region_name or next(iter(sorted(environment.regions)), None)
+    if not region:
+        raise CliError("no AWS region: pass --region (e.g. --region eu-west-1) or set AWS_REGION")
+    context = preflight.Context(
+        environment=environment,
+        client=lambda service: run.session.client(service, region_name=region, config=_BOTO_CONFIG),
+        region=region,
+    )
+    upload = Path(args.upload_tls) if args.upload_tls else None
+    results = preflight.run_checks(context, upload, PriceTable.packaged())
+    if args.json:
+        run.print(render.to_json(preflight.to_json(environment.name, region, results)))
+    else:
+        run.print(preflight.text(environment.name, region, results))
+    return 0 if all(r.passed for r in results) else EXIT_FAILED
+
+
 def _instance_types(environments: Sequence[Any]) -> set[str]:
     found: set[str] = set()
 
@@ -391,6 +418,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cost.add_argument("--compare", metavar="BASE_CDK_OUT", help="print base vs this assembly (Markdown, 30 days)")
     cost.set_defaults(handler=_cost)
+
+    check = commands.add_parser(
+        "preflight",
+        help="is the account ready for the environment? (credentials, bootstrap, subscribers, TLS zip, ...)",
+        description="Check the target account against an environment of the synthesized app (CDK_OUT): credentials' "
+        "account and region, CDK bootstrap, alarm subscribers, the TLS certificate zip, EMR block public access, "
+        "vCPU quotas at the scaling maximums, instance types offered in the AZs. Exit 0 only when every check passes.",
+    )
+    check.add_argument("cdk_out", metavar="CDK_OUT", nargs="?", default="cdk.out", help="cloud assembly (cdk.out)")
+    check.add_argument("--env", help="environment (Stage) name; optional when the assembly has one")
+    check.add_argument("--region", help="AWS region (default: AWS_REGION, the profile's, else the environment's)")
+    check.add_argument("--profile", help="AWS profile (default: AWS_PROFILE or the default credential chain)")
+    check.add_argument("--json", action="store_true", help="machine-readable output (for CI)")
+    check.add_argument(
+        "--upload-tls",
+        metavar="FILE",
+        help="upload FILE (a zip of privateKey.pem, certificateChain.pem) where EMR expects it",
+    )
+    check.set_defaults(handler=_preflight)
     return parser
 
 

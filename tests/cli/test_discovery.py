@@ -149,7 +149,9 @@ def test_fails_submit_tagged_cluster_whose_environment_exports_no_bucket(
     )
 
 
-def test_fails_two_clusters_and_no_choice(capsys: pytest.CaptureFixture[str], session: boto3.Session, account: dict[str, str]) -> None:
+def test_fails_two_clusters_and_no_choice(
+    capsys: pytest.CaptureFixture[str], session: boto3.Session, account: dict[str, str]
+) -> None:
     code, _, err = run(capsys, ["steps", "--env", "sales"], session)
     assert code == 2
     assert err == (

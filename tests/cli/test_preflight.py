@@ -1,0 +1,411 @@
+"""``emr-platform preflight`` against moto: a ready account passes every check; each check then fails once.
+
+Settings come from the hand-written assembly tests/cli/fixtures/small_app (stage ``demo``, account
+123456789012 = moto's, eu-west-1). One moto account for the module; each failing case breaks one thing and
+puts it back. moto cannot answer two checks, which use botocore's Stubber on the same session instead:
+Service Quotas (moto 5.2.5 knows only the ``vpc`` quotas) for the vCPU check, and SNS's ``PendingConfirmation``
+(moto confirms every subscription at once) for the unconfirmed-subscriber case.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import zipfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from emr_constructs.cli.main import main
+from emr_constructs.cli.preflight import ON_DEMAND_QUOTA, SPOT_QUOTA, is_placeholder
+from tests.cli.stubs import OperationStubber
+
+FIXTURE = Path(__file__).parent / "fixtures" / "small_app"
+REGION = "eu-west-1"
+BUCKET = "demo-artifacts"
+TLS_KEY = "emr/tls/certificates.zip"
+PARAMETER = "/cdk-bootstrap/hnb659fds/version"
+NETWORK_STACK = {
+    "Resources": {"Artifacts": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": BUCKET}}},
+    "Outputs": {"ArtifactsBucketName": {"Value": {"Ref": "Artifacts"}}},
+}
+
+
+def tls_zip(*names: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in names:
+            archive.writestr(name, "-----BEGIN CERTIFICATE-----\n")
+    return buffer.getvalue()
+
+
+def new_session() -> boto3.Session:
+    return boto3.Session(region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+@pytest.fixture(scope="module")
+def ready() -> Iterator[None]:
+    """A ready account: bootstrapped, subscriber confirmed, TLS zip in place, block public access on."""
+    with mock_aws():
+        session = new_session()
+        session.client("ssm").put_parameter(Name=PARAMETER, Value="30", Type="String")
+        session.client("cloudformation").create_stack(StackName="demo-Network", TemplateBody=json.dumps(NETWORK_STACK))
+        session.client("s3").put_object(
+            Bucket=BUCKET, Key=TLS_KEY, Body=tls_zip("privateKey.pem", "certificateChain.pem")
+        )
+        sns = session.client("sns")
+        topic = sns.create_topic(Name="demo-alerts")["TopicArn"]
+        sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="oncall@data.test")
+        session.client("emr").put_block_public_access_configuration(
+            BlockPublicAccessConfiguration={"BlockPublicSecurityGroupRules": True}
+        )
+        yield
+
+
+@pytest.fixture
+def session(ready: None) -> boto3.Session:
+    return new_session()
+
+
+@pytest.fixture
+def quotas(session: boto3.Session) -> Iterator[Callable[[float, float], None]]:
+    stub = OperationStubber(session, "service-quotas", ["GetServiceQuota"])
+
+    def answer(on_demand: float = 64, spot: float = 64) -> None:
+        for code, value in ((ON_DEMAND_QUOTA, on_demand), (SPOT_QUOTA, spot)):
+            stub.add_response(
+                "get_service_quota",
+                {"Quota": {"ServiceCode": "ec2", "QuotaCode": code, "Value": value}},
+                {"ServiceCode": "ec2", "QuotaCode": code},
+            )
+
+    stub.activate()
+    yield answer
+    stub.deactivate()
+    stub.assert_no_pending_responses()
+
+
+@pytest.fixture
+def cdk_out(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(FIXTURE, tmp_path / "cdk.out"))
+
+
+def edit(cdk_out: Path, name: str, change: Callable[[dict[str, Any]], None]) -> None:
+    path = cdk_out / "assembly-demo" / name
+    data = json.loads(path.read_text())
+    change(data)
+    path.write_text(json.dumps(data))
+
+
+def preflight(
+    capsys: pytest.CaptureFixture[str], session: boto3.Session, cdk_out: Path, *more: str
+) -> tuple[int, dict[str, Any], str]:
+    code = main(["preflight", str(cdk_out), "--env", "demo", "--json", *more], session=session)
+    captured = capsys.readouterr()
+    report = json.loads(captured.out) if captured.out else {}
+    if report:
+        # a list in the output (order matters to a reader); by id here
+        report["checks"] = {c.pop("id"): c for c in report["checks"]}
+    return code, report, captured.err
+
+
+def test_ready_account_passes_every_check(
+    capsys: pytest.CaptureFixture[str], session: boto3.Session, quotas: Any, cdk_out: Path
+) -> None:
+    quotas()
+    code, report, err = preflight(capsys, session, cdk_out)
+    assert (code, err) == (0, "")
+    assert report["ready"] is True
+    checks = report["checks"]
+    assert list(checks) == [
+        "account-and-region",
+        "cdk-bootstrap",
+        "alarm-subscribers",
+        "tls-certificate-zip",
+        "emr-block-public-access",
+        "vcpu-quotas",
+        "instance-types-offered",
+    ]
+    assert {c["status"] for c in checks.values()} == {"PASS"}
+    assert checks["account-and-region"]["detail"] == "credentials are account 123456789012 in eu-west-1"
+    assert checks["tls-certificate-zip"]["detail"] == f"found: s3://{BUCKET}/{TLS_KEY}"
+    # 1 primary + 4 on-demand units at 4 vCPU a unit (m5.xlarge 4/1, m5.2xlarge 8/2); spot 10 - 2 = 8 units
+    assert checks["vcpu-quotas"]["detail"] == "on-demand 20/64 vCPU, spot 32/64 vCPU at the scaling maximums"
+    assert checks["instance-types-offered"]["detail"] == "every fleet has a type in eu-west-1a"
+
+
+def test_text_output(capsys: pytest.CaptureFixture[str], session: boto3.Session, quotas: Any, cdk_out: Path) -> None:
+    quotas(on_demand=16)
+    code = main(["preflight", str(cdk_out), "--env", "demo"], session=session)
+    out = capsys.readouterr().out
+    assert code == 1
+    assert out.startswith("Preflight of environment demo in eu-west-1\n\nPASS  account and region ")
+    assert "FAIL  vCPU quotas              on-demand needs 20 vCPU, quota 16 (L-1216C47A)\n" in out
+    assert "-> request an increase in Service Quotas (EC2) for eu-west-1" in out
+    assert out.endswith("1 of 7 checks failed\n")
+
+
+@pytest.fixture
+def broken(session: boto3.Session) -> Iterator[list[Callable[[], None]]]:
+    """Undo steps, run after the test: the module's account stays ready for the next one."""
+    undo: list[Callable[[], None]] = []
+    yield undo
+    for step in reversed(undo):
+        step()
+
+
+def fail_bootstrap(session: boto3.Session, cdk_out: Path, undo: list[Callable[[], None]]) -> None:
+    ssm = session.client("ssm")
+    ssm.put_parameter(Name=PARAMETER, Value="5", Type="String", Overwrite=True)
+    undo.append(lambda: ssm.put_parameter(Name=PARAMETER, Value="30", Type="String", Overwrite=True))
+
+
+def fail_tls(session: boto3.Session, cdk_out: Path, undo: list[Callable[[], None]]) -> None:
+    s3 = session.client("s3")
+    s3.delete_object(Bucket=BUCKET, Key=TLS_KEY)
+    undo.append(lambda: s3.put_object(Bucket=BUCKET, Key=TLS_KEY, Body=b"zip"))
+
+
+def fail_block_public_access(session: boto3.Session, cdk_out: Path, undo: list[Callable[[], None]]) -> None:
+    emr = session.client("emr")
+    emr.put_block_public_access_configuration(
+        BlockPublicAccessConfiguration={
+            "BlockPublicSecurityGroupRules": True,
+            "PermittedPublicSecurityGroupRuleRanges": [{"MinRange": 22, "MaxRange": 22}],
+        }
+    )
+    undo.append(
+        lambda: emr.put_block_public_access_configuration(
+            BlockPublicAccessConfiguration={"BlockPublicSecurityGroupRules": True}
+        )
+    )
+
+
+def fail_account(session: boto3.Session, cdk_out: Path, undo: list[Callable[[], None]]) -> None:
+    manifest = cdk_out / "assembly-demo" / "manifest.json"
+    manifest.write_text(manifest.read_text().replace("aws://123456789012/", "aws://210987654321/"))
+
+
+def fail_subscribers(session: boto3.Session, cdk_out: Path, undo: list[Callable[[], None]]) -> None:
+    def placeholder(template: dict[str, Any]) -> None:
+        template["Resources"]["AlertsSubscription"]["Properties"]["Endpoint"] = "data-platform-dev@example.com"
+
+    edit(cdk_out, "demoCompute.template.json", placeholder)
+
+
+def fail_offerings(session: boto3.Session, cdk_out: Path, undo: list[Callable[[], None]]) -> None:
+    def move(template: dict[str, Any]) -> None:
+        for name in ("PublicSubnet", "PrivateSubnet"):
+            template["Resources"][name]["Properties"]["AvailabilityZone"] = "eu-west-1z"
+
+    edit(cdk_out, "demoNetwork.template.json", move)
+
+
+@pytest.mark.parametrize(
+    ("breaker", "check", "detail", "fix"),
+    [
+        (
+            fail_account,
+            "account-and-region",
+            "credentials are account 123456789012 in eu-west-1; the environment deploys to account 210987654321",
+            "use credentials of the environment's account (AWS_PROFILE / --profile) and pass its --region",
+        ),
+        (
+            fail_bootstrap,
+            "cdk-bootstrap",
+            "bootstrap version 5 in eu-west-1; the templates need 6 or newer",
+            "run `cdk bootstrap aws://123456789012/eu-west-1` (CDK CLI) again to upgrade it",
+        ),
+        (
+            fail_subscribers,
+            "alarm-subscribers",
+            "placeholder subscribers: data-platform-dev@example.com (nobody receives mail there)",
+            "replace them with real addresses in the monitoring settings (email_subscribers), then synthesize again",
+        ),
+        (
+            fail_tls,
+            "tls-certificate-zip",
+            f"missing: s3://{BUCKET}/{TLS_KEY} (the compute stack fails at cluster launch without it)",
+            "upload a zip of privateKey.pem, certificateChain.pem: emr-platform preflight --env demo --upload-tls FILE",
+        ),
+        (
+            fail_block_public_access,
+            "emr-block-public-access",
+            "on, but permits public ingress on port(s) 22; the settings allow: none",
+            "turn it on with only the ports the settings allow: deploy the EmrBlockPublicAccess construct in the "
+            "account's baseline stack, or `aws emr put-block-public-access-configuration`",
+        ),
+        (
+            fail_offerings,
+            "instance-types-offered",
+            "demo-Compute/Analytics primary (m5.xlarge) has no type offered in eu-west-1z; demo-Compute/Analytics "
+            "core (m5.xlarge) has no type offered in eu-west-1z; demo-Compute/Analytics task (m5.xlarge, m5.2xlarge)"
+            " has no type offered in eu-west-1z",
+            "add instance types offered in every AZ of the environment to those fleets "
+            "(`aws ec2 describe-instance-type-offerings --location-type availability-zone`)",
+        ),
+    ],
+)
+def test_each_check_fails_once(
+    capsys: pytest.CaptureFixture[str],
+    session: boto3.Session,
+    quotas: Any,
+    cdk_out: Path,
+    broken: list[Callable[[], None]],
+    breaker: Callable[[boto3.Session, Path, list[Callable[[], None]]], None],
+    check: str,
+    detail: str,
+    fix: str,
+) -> None:
+    quotas()
+    breaker(session, cdk_out, broken)
+    code, report, _ = preflight(capsys, session, cdk_out)
+    assert code == 1
+    assert report["ready"] is False
+    failed = {name: c for name, c in report["checks"].items() if c["status"] == "FAIL"}
+    assert list(failed) == [check]
+    assert (failed[check]["detail"], failed[check]["fix"]) == (detail, fix)
+
+
+def test_fails_vcpu_quotas(
+    capsys: pytest.CaptureFixture[str], session: boto3.Session, quotas: Any, cdk_out: Path
+) -> None:
+    quotas(on_demand=64, spot=10)
+    code, report, _ = preflight(capsys, session, cdk_out)
+    assert code == 1
+    failed = {name: c for name, c in report["checks"].items() if c["status"] == "FAIL"}
+    assert list(failed) == ["vcpu-quotas"]
+    assert failed["vcpu-quotas"]["detail"] == "spot needs 32 vCPU, quota 10 (L-34B43A08)"
+
+
+def test_fails_unconfirmed_subscriber(
+    capsys: pytest.CaptureFixture[str], session: boto3.Session, quotas: Any, cdk_out: Path
+) -> None:
+    quotas()
+    pending = OperationStubber(session, "sns", ["ListSubscriptions"])
+    pending.add_response(
+        "list_subscriptions",
+        {
+            "Subscriptions": [
+                {
+                    "SubscriptionArn": "PendingConfirmation",
+                    "Protocol": "email",
+                    "Endpoint": "oncall@data.test",
+                    "TopicArn": f"arn:aws:sns:{REGION}:123456789012:demo-alerts",
+                    "Owner": "123456789012",
+                }
+            ]
+        },
+        {},
+    )
+    pending.activate()
+    try:
+        code, report, _ = preflight(capsys, session, cdk_out)
+    finally:
+        pending.deactivate()
+    assert code == 1
+    subscribers = report["checks"]["alarm-subscribers"]
+    assert (subscribers["status"], subscribers["detail"]) == ("FAIL", "not confirmed: oncall@data.test")
+
+
+def test_fails_access_denied_on_one_check_and_runs_the_others(
+    capsys: pytest.CaptureFixture[str], session: boto3.Session, cdk_out: Path
+) -> None:
+    denied = OperationStubber(session, "service-quotas", ["GetServiceQuota"])
+    denied.add_client_error("get_service_quota", service_error_code="AccessDeniedException", http_status_code=403)
+    denied.activate()
+    try:
+        code, report, _ = preflight(capsys, session, cdk_out)
+    finally:
+        denied.deactivate()
+    assert code == 1
+    failed = {name: c["detail"] for name, c in report["checks"].items() if c["status"] == "FAIL"}
+    assert failed == {
+        "vcpu-quotas": "could not check: access denied: your AWS identity may not call the GetServiceQuota call: "
+        "ask for it in your role"
+    }
+
+
+def test_upload_tls_puts_the_zip_where_emr_expects_it(
+    capsys: pytest.CaptureFixture[str],
+    session: boto3.Session,
+    quotas: Any,
+    cdk_out: Path,
+    tmp_path: Path,
+    broken: list[Callable[[], None]],
+) -> None:
+    quotas()
+    fail_tls(session, cdk_out, broken)
+    certificates = tmp_path / "certificates.zip"
+    certificates.write_bytes(tls_zip("privateKey.pem", "certificateChain.pem", "trustedCertificates.pem"))
+    code, report, _ = preflight(capsys, session, cdk_out, "--upload-tls", str(certificates))
+    assert code == 0
+    assert report["checks"]["tls-certificate-zip"]["detail"] == f"uploaded and found: s3://{BUCKET}/{TLS_KEY}"
+    body = session.client("s3").get_object(Bucket=BUCKET, Key=TLS_KEY)["Body"].read()
+    assert body == certificates.read_bytes()
+
+
+def test_fails_upload_tls_of_an_incomplete_zip(
+    capsys: pytest.CaptureFixture[str], session: boto3.Session, cdk_out: Path, tmp_path: Path
+) -> None:
+    certificates = tmp_path / "certificates.zip"
+    certificates.write_bytes(tls_zip("privateKey.pem"))
+    code = main(["preflight", str(cdk_out), "--upload-tls", str(certificates)], session=session)
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err == (
+        f"error: --upload-tls {certificates}: the zip lacks certificateChain.pem; EMR needs privateKey.pem, "
+        "certificateChain.pem\n"
+    )
+
+
+def test_fails_tls_bucket_not_deployed_yet(
+    capsys: pytest.CaptureFixture[str], session: boto3.Session, quotas: Any, cdk_out: Path
+) -> None:
+    quotas()
+
+    def other_stack(template: dict[str, Any]) -> None:
+        tls = template["Resources"]["SecurityConfiguration"]["Properties"]["SecurityConfiguration"]
+        s3 = tls["EncryptionConfiguration"]["InTransitEncryptionConfiguration"]["TLSCertificateConfiguration"]
+        s3["S3Object"]["Fn::Join"][1][1]["Fn::GetStackOutput"]["StackName"] = "demo-DataLake"
+
+    edit(cdk_out, "demoCompute.template.json", other_stack)
+    code, report, _ = preflight(capsys, session, cdk_out)
+    assert code == 1
+    tls = report["checks"]["tls-certificate-zip"]
+    assert tls["detail"] == (
+        "demo-Compute/SecurityConfiguration reads its certificates from a bucket that does not exist yet: "
+        "stack demo-DataLake is not deployed"
+    )
+
+
+@pytest.mark.parametrize(
+    ("address", "placeholder"),
+    [
+        ("ops@example.com", True),
+        ("ops@mail.example.org", True),
+        ("OPS@EXAMPLE.NET", True),
+        ("", True),
+        ("ops@", True),
+        ("ops@company.com", False),
+        ("ops@notexample.com", False),
+    ],
+)
+def test_placeholder_addresses(address: str, placeholder: bool) -> None:
+    assert is_placeholder(address) is placeholder
+
+
+def test_fails_no_environment_chosen(capsys: pytest.CaptureFixture[str], session: boto3.Session, cdk_out: Path) -> None:
+    shutil.copytree(cdk_out / "assembly-demo", cdk_out / "assembly-qa")
+    manifest = cdk_out / "manifest.json"
+    data = json.loads(manifest.read_text())
+    data["artifacts"]["assembly-qa"] = {"type": "cdk:cloud-assembly", "properties": {"directoryName": "assembly-qa"}}
+    manifest.write_text(json.dumps(data))
+    code = main(["preflight", str(cdk_out)], session=session)
+    assert code == 2
+    assert capsys.readouterr().err == "error: pass --env NAME: the cloud assembly has environments demo, qa\n"
