@@ -53,7 +53,7 @@ def ready() -> Iterator[None]:
     """A ready account: bootstrapped, subscriber confirmed, TLS zip in place, block public access on."""
     with mock_aws():
         session = new_session()
-        session.client("ssm").put_parameter(Name=PARAMETER, Value="30", Type="String")
+        session.client("ssm").put_parameter(Name=PARAMETER, Value="30", Type="String", Overwrite=True)
         session.client("cloudformation").create_stack(StackName="demo-Network", TemplateBody=json.dumps(NETWORK_STACK))
         session.client("s3").put_object(
             Bucket=BUCKET, Key=TLS_KEY, Body=tls_zip("privateKey.pem", "certificateChain.pem")
