@@ -409,3 +409,26 @@ def test_fails_no_environment_chosen(capsys: pytest.CaptureFixture[str], session
     code = main(["preflight", str(cdk_out)], session=session)
     assert code == 2
     assert capsys.readouterr().err == "error: pass --env NAME: the cloud assembly has environments demo, qa\n"
+
+
+def test_ports_the_environments_block_public_access_permits_pass(
+    capsys: pytest.CaptureFixture[str],
+    session: boto3.Session,
+    quotas: Any,
+    cdk_out: Path,
+    broken: list[Callable[[], None]],
+) -> None:
+    """The allowed ranges are the ``PermittedPortRanges`` the EmrBlockPublicAccess construct writes."""
+    quotas()
+    fail_block_public_access(session, cdk_out, broken)  # the account permits port 22
+
+    def permit_22(template: dict[str, Any]) -> None:
+        template["Resources"]["BlockPublicAccess"] = {
+            "Type": "Custom::EmrBlockPublicAccess",
+            "Properties": {"PermittedPortRanges": [{"MinRange": 22, "MaxRange": 22}]},
+        }
+
+    edit(cdk_out, "demoCompute.template.json", permit_22)
+    code, report, _ = preflight(capsys, session, cdk_out)
+    assert code == 0
+    assert report["checks"]["emr-block-public-access"]["status"] == "PASS"

@@ -1,0 +1,201 @@
+"""``EmrBlockPublicAccess``: EMR block public access on for the account and region (Security Hub EMR.2).
+
+CloudFormation has no resource for this account-level setting, so a custom resource calls
+``elasticmapreduce:PutBlockPublicAccessConfiguration`` on create and update. On delete it does nothing: removing
+the construct must not open the account (the setting stays on; turn it off by hand if you really mean to).
+
+The setting is one per account and region: put the construct in one baseline stack per account and region, never
+in each environment's stacks. ``check_single_owner`` enforces that when an app deploys several environments.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from aws_cdk import Acknowledgment, CfnResource, Duration, Stack, Validations
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_logs as logs
+from aws_cdk import custom_resources as cr
+from constructs import Construct
+
+from emr_constructs.errors import Checks, EmrConfigError, Problem
+
+#: The resource type in the template; ``emr-platform preflight`` reads the permitted ranges from it.
+RESOURCE_TYPE = "Custom::EmrBlockPublicAccess"
+#: The construct id aws-cdk-lib gives the singleton handler of every ``AwsCustomResource`` in a stack.
+_HANDLER_ID = "AWS679f53fac002430cb0da5b7982bd2287"
+
+
+@dataclass(frozen=True, kw_only=True)
+class PortRange:
+    """A port range that may be open to 0.0.0.0/0 or ::/0 on a cluster's security groups."""
+
+    min_port: int
+    max_port: int | None = None
+    """Default: ``min_port`` (a single port)."""
+
+    @property
+    def last(self) -> int:
+        return self.min_port if self.max_port is None else self.max_port
+
+
+class EmrBlockPublicAccess(Construct):
+    """Turns EMR block public access on for the stack's account and region.
+
+    :param permitted_port_ranges: ports that may stay open to the internet on cluster security groups.
+        Default: none (AWS's own default permits port 22; this construct closes it).
+    :param log_retention: how long the custom resource's function keeps its logs. Default: one year.
+
+    Attributes: ``resource`` (the custom resource), ``function_role`` (the role its function runs with).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        permitted_port_ranges: Iterable[PortRange] = (),
+        log_retention: logs.RetentionDays = logs.RetentionDays.ONE_YEAR,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        ranges = tuple(permitted_port_ranges)
+        checks = Checks()
+        for index, port_range in enumerate(ranges):
+            checks.require(
+                0 <= port_range.min_port <= port_range.last <= 65535,
+                f"permitted_port_ranges[{index}]",
+                f"{port_range.min_port}-{port_range.last}",
+                "a port range runs from a lower to a higher port within 0-65535",
+                "e.g. PortRange(min_port=443) or PortRange(min_port=8443, max_port=8444)",
+            )
+        checks.raise_if_any(self.node.path)
+        self.permitted_port_ranges = ranges
+        wire_ranges = [{"MinRange": r.min_port, "MaxRange": r.last} for r in ranges]
+        call = cr.AwsSdkCall(
+            service="EMR",
+            action="putBlockPublicAccessConfiguration",
+            parameters={
+                "BlockPublicAccessConfiguration": {
+                    "BlockPublicSecurityGroupRules": True,
+                    "PermittedPublicSecurityGroupRuleRanges": wire_ranges,
+                }
+            },
+            # One physical id for the account's one setting; a change of ranges is an update, not a replacement.
+            physical_resource_id=cr.PhysicalResourceId.of("emr-block-public-access"),
+        )
+        # The API has no resource-level permissions (the Service Authorization Reference lists no resource
+        # type for it), so "*" is the only resource it accepts.
+        statement = iam.PolicyStatement(actions=["elasticmapreduce:PutBlockPublicAccessConfiguration"], resources=["*"])
+        self.function_role = iam.Role(
+            self,
+            "FunctionRole",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description="Sets EMR block public access for the account and region (custom resource)",
+        )
+        self.log_group = logs.LogGroup(self, "Logs", retention=log_retention)
+        self.log_group.grant_write(self.function_role)
+        self.resource = cr.AwsCustomResource(
+            self,
+            "Resource",
+            resource_type=RESOURCE_TYPE,
+            on_create=call,
+            on_update=call,
+            # No on_delete: deleting the construct leaves block public access on.
+            policy=cr.AwsCustomResourcePolicy.from_statements([statement]),
+            role=self.function_role,
+            install_latest_aws_sdk=False,
+            log_group=self.log_group,
+            timeout=Duration.minutes(2),
+            memory_size=256,
+        )
+        # The permitted ranges also as a plain property, which `emr-platform preflight` compares the account with.
+        cfn = next(
+            c
+            for c in self.resource.node.find_all()
+            if isinstance(c, CfnResource) and c.cfn_resource_type == RESOURCE_TYPE
+        )
+        cfn.add_property_override("PermittedPortRanges", wire_ranges)
+        self._acknowledge()
+
+    def _acknowledge(self) -> None:
+        handler = {
+            "NIST.800.53.R5-LambdaConcurrency": "the handler runs once per deployment of this construct; reserved "
+            "concurrency would withhold account capacity for nothing",
+            "HIPAA.Security-LambdaConcurrency": "as NIST.800.53.R5-LambdaConcurrency: one run per deployment",
+            "NIST.800.53.R5-LambdaDLQ": "CloudFormation invokes the handler synchronously and fails the deploy on "
+            "error; a dead-letter queue would never receive an event",
+            "HIPAA.Security-LambdaDLQ": "as NIST.800.53.R5-LambdaDLQ: synchronous invocation by CloudFormation",
+            "Serverless-LambdaDLQ": "as NIST.800.53.R5-LambdaDLQ: synchronous invocation by CloudFormation",
+            "NIST.800.53.R5-LambdaInsideVPC": "the handler only calls the EMR control-plane API and touches no data; "
+            "in a VPC it would need a NAT gateway or an EMR endpoint in the account's baseline",
+            "HIPAA.Security-LambdaInsideVPC": "as NIST.800.53.R5-LambdaInsideVPC: control-plane call only, no data",
+            "PCI.DSS.321-LambdaInsideVPC": "as NIST.800.53.R5-LambdaInsideVPC: control-plane call only, no data",
+            "Serverless-LambdaTracing": "one control-plane call per deployment; its outcome is in CloudFormation's "
+            "events and the function's log",
+        }
+        # AwsCustomResource's handler is one function per stack, beside the construct rather than under it.
+        function = Stack.of(self).node.try_find_child(_HANDLER_ID)
+        if function is not None:
+            for rule, reason in handler.items():
+                Validations.of(function).acknowledge(Acknowledgment(id=rule, reason=reason))
+        reasons = {
+            "NIST.800.53.R5-CloudWatchLogGroupEncrypted": "the handler's log holds only the API call and its port "
+            "numbers, no data; CloudWatch Logs encrypts it at rest with its own key",
+            "HIPAA.Security-CloudWatchLogGroupEncrypted": "as NIST.800.53.R5-CloudWatchLogGroupEncrypted: no data",
+            "PCI.DSS.321-CloudWatchLogGroupEncrypted": "as NIST.800.53.R5-CloudWatchLogGroupEncrypted: no data",
+            "AwsSolutions-IAM5[Resource::*]": "elasticmapreduce:PutBlockPublicAccessConfiguration supports no "
+            "resource-level permission (Service Authorization Reference), so its only resource is '*'; the policy "
+            "allows that one action only",
+            "NIST.800.53.R5-IAMNoInlinePolicy": "the custom resource's role holds one inline statement for its one "
+            "action; a managed policy would be reusable by other roles, which is not wanted",
+            "HIPAA.Security-IAMNoInlinePolicy": "as NIST.800.53.R5-IAMNoInlinePolicy: one action for this role only",
+            "PCI.DSS.321-IAMNoInlinePolicy": "as NIST.800.53.R5-IAMNoInlinePolicy: one action for this role only",
+        }
+        for rule, reason in reasons.items():
+            Validations.of(self).acknowledge(Acknowledgment(id=rule, reason=reason))
+
+
+@dataclass(frozen=True, kw_only=True)
+class BlockPublicAccessOwner:
+    """One environment's claim to own EMR block public access in an account and region."""
+
+    environment: str
+    account: str
+    region: str
+
+
+def check_single_owner(owners: Iterable[BlockPublicAccessOwner]) -> None:
+    """Fail when two environments would both own the setting of one account and region: the second deploy
+    would overwrite the first's port ranges, and deleting either would be a surprise to the other.
+    Environment-agnostic owners (account or region unknown) cannot be compared and are rejected too."""
+    seen: dict[tuple[str, str], str] = {}
+    problems: list[Problem] = []
+    for owner in owners:
+        if not owner.account or not owner.region or owner.account.startswith("${") or owner.region.startswith("${"):
+            problems.append(
+                Problem(
+                    "account/region",
+                    f"{owner.account or '?'}/{owner.region or '?'}",
+                    f"environment {owner.environment!r} owns EMR block public access but names no concrete account "
+                    "and region",
+                    "a 12-digit account and a region, e.g. 123456789012/eu-west-1",
+                )
+            )
+            continue
+        key = (owner.account, owner.region)
+        if key in seen:
+            problems.append(
+                Problem(
+                    "environment",
+                    owner.environment,
+                    f"EMR block public access of {owner.account}/{owner.region} is already owned by environment "
+                    f"{seen[key]!r}: one account and region has one owner",
+                    f"one baseline per account and region; owned so far: {json.dumps(sorted(map('/'.join, seen)))}",
+                )
+            )
+            continue
+        seen[key] = owner.environment
+    if problems:
+        raise EmrConfigError("EmrBlockPublicAccess", problems)
