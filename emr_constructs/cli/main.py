@@ -18,9 +18,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -38,6 +37,9 @@ from emr_constructs.cli.platform import (
     discover,
 )
 from emr_constructs.discovery import ENVIRONMENT_TAG
+
+if TYPE_CHECKING:
+    import boto3
 
 # Standard retry mode backs off on throttling, which a --wait loop in a busy account can meet; the number of
 # attempts stays the operator's (AWS_MAX_ATTEMPTS, default 3).
@@ -440,6 +442,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _new_session(args: argparse.Namespace) -> boto3.Session:
+    # Imported here, after argument parsing: boto3 takes a fifth of a second to import, which `--help` and
+    # argument errors should not pay.
+    import boto3
+
+    return boto3.Session(profile_name=args.profile, region_name=args.region)
+
+
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -454,7 +464,7 @@ def main(
     try:
         run = _Run(
             args=args,
-            session=session or boto3.Session(profile_name=args.profile, region_name=args.region),
+            session=session or _new_session(args),
             sleep=sleep,
             clock=clock,
             out=out,
