@@ -361,3 +361,21 @@ def test_refresh_prices_command_writes_and_uses_the_table(
     assert by_resource(json.loads(captured.out))["Analytics"]["hourly"]["expected"] == pytest.approx(
         primary_and_core + task
     )
+
+
+def test_pull_request_workflow_posts_base_vs_head_cost() -> None:
+    """The workflow synthesizes the base branch and posts the head CLI's comparison into the job summary
+    (its schema and zizmor checks are in tests/policy/test_workflow.py)."""
+    import yaml  # type: ignore[import-untyped]
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "pr.yml").read_text())
+    (job,) = workflow["jobs"].values()
+    steps = job["steps"]
+    checkout = next(s for s in steps if s.get("with", {}).get("path") == "base")
+    assert checkout["with"]["ref"] == "${{ github.event.pull_request.base.sha }}"
+    assert checkout["with"]["persist-credentials"] is False
+    runs = [s.get("run", "") for s in steps]
+    synth = runs.index("make -C base synth")
+    post = next(i for i, r in enumerate(runs) if "emr-platform cost cdk.out --compare base/cdk.out" in r)
+    assert runs.index("make check") < synth < post
+    assert '>> "$GITHUB_STEP_SUMMARY"' in runs[post]
