@@ -273,8 +273,8 @@ def check_tls(context: Context, upload: Path | None = None) -> Check:
                 "TLS certificate zip",
                 False,
                 f"{construct} reads its certificates from a bucket that does not exist yet: {why}",
-                "deploy the stack that creates the bucket (the data lake) first, then run "
-                "`emr-platform preflight --upload-tls FILE` before deploying the compute stack",
+                "deploy the stack that creates the bucket (the data lake) first, then run `emr-platform preflight "
+                f"--env {context.environment.name} --upload-tls FILE` before deploying the compute stack",
             )
         if body is not None:
             extra: dict[str, str] = {}

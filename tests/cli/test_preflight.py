@@ -382,6 +382,10 @@ def test_fails_tls_bucket_not_deployed_yet(
         "demo-Compute/SecurityConfiguration reads its certificates from a bucket that does not exist yet: "
         "stack demo-DataLake is not deployed"
     )
+    assert tls["fix"] == (
+        "deploy the stack that creates the bucket (the data lake) first, then run `emr-platform preflight "
+        "--env demo --upload-tls FILE` before deploying the compute stack"
+    )
 
 
 @pytest.mark.parametrize(
