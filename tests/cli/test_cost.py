@@ -379,3 +379,20 @@ def test_pull_request_workflow_posts_base_vs_head_cost() -> None:
     post = next(i for i, r in enumerate(runs) if "emr-platform cost cdk.out --compare base/cdk.out" in r)
     assert runs.index("make check") < synth < post
     assert '>> "$GITHUB_STEP_SUMMARY"' in runs[post]
+
+
+def test_stacks_outside_a_stage_form_the_app_environment(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A team app without Stages: its stacks are one environment, ``app``; agnostic stacks use --region."""
+    flat = tmp_path / "cdk.out"
+    shutil.copytree(FIXTURES / "small_app" / "assembly-demo", flat)
+    manifest = flat / "manifest.json"
+    manifest.write_text(
+        manifest.read_text().replace("aws://123456789012/eu-west-1", "aws://unknown-account/unknown-region")
+    )
+    code, out, _ = cost(capsys, str(flat), "--json", "--region", "eu-west-1", *HAND)
+    assert code == 0
+    report = json.loads(out)
+    (environment,) = report["environments"]
+    assert (environment["environment"], environment["region"]) == ("app", "eu-west-1")
+    assert environment["total"]["hourly"]["expected"] == pytest.approx(2.24)
+    assert "environment-agnostic stacks priced in eu-west-1" in report["assumptions"]

@@ -326,7 +326,7 @@ def test_fails_access_denied_on_one_check_and_runs_the_others(
     assert code == 1
     failed = {name: c["detail"] for name, c in report["checks"].items() if c["status"] == "FAIL"}
     assert failed == {
-        "vcpu-quotas": "could not check: access denied: your AWS identity may not call the GetServiceQuota call: "
+        "vcpu-quotas": "could not check: access denied: your AWS identity may not call servicequotas:GetServiceQuota: "
         "ask for it in your role"
     }
 
