@@ -13,6 +13,13 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+#: Prefix of the CloudFormation exports the CLI reads (``emr-platform-<env>-<key>``), written by the bundled
+#: app's stacks and by ``PlatformOutputs`` in any app.
+EXPORT_PREFIX = "emr-platform"
+ARTIFACTS_BUCKET = "ArtifactsBucketName"
+LOGS_BUCKET = "LogsBucketName"
+DATA_LAKE_KEY = "DataLakeKeyArn"
+
 TAG_PREFIX = "emr-platform:"
 ENVIRONMENT_TAG = f"{TAG_PREFIX}environment"
 CLUSTER_TAG = f"{TAG_PREFIX}cluster"
@@ -28,6 +35,16 @@ TAG_VALUE_ALLOWED = "e.g. 'prod', 'analytics'"
 def is_valid_tag_value(value: object) -> bool:
     """Whether ``value`` can be a discovery tag value (EMR and EC2 accept it as a tag value)."""
     return isinstance(value, str) and bool(_TAG_VALUE.match(value))
+
+
+def export_name(environment: str, key: str) -> str:
+    """The export name of an environment-wide output, e.g. ``emr-platform-dev-ArtifactsBucketName``."""
+    return f"{EXPORT_PREFIX}-{environment}-{key}"
+
+
+def cluster_export_name(environment: str, cluster: str, attribute: str) -> str:
+    """The export name of a cluster attribute (``id`` or ``log-uri``), e.g. ``emr-platform-dev-cluster-etl-id``."""
+    return f"{EXPORT_PREFIX}-{environment}-cluster-{cluster}-{attribute}"
 
 
 def cluster_tags(cluster: str, environment: str | None = None) -> dict[str, str]:

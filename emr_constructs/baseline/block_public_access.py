@@ -11,7 +11,7 @@ in each environment's stacks. ``check_single_owner`` enforces that when an app d
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from aws_cdk import Acknowledgment, CfnResource, Duration, Stack, Validations
@@ -20,6 +20,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
+from emr_constructs.arguments import checked_arguments
 from emr_constructs.errors import Checks, EmrConfigError, Problem
 
 #: The resource type in the template; ``emr-platform preflight`` reads the permitted ranges from it.
@@ -51,12 +52,13 @@ class EmrBlockPublicAccess(Construct):
     Attributes: ``resource`` (the custom resource), ``function_role`` (the role its function runs with).
     """
 
+    @checked_arguments
     def __init__(
         self,
         scope: Construct,
         construct_id: str,
         *,
-        permitted_port_ranges: Iterable[PortRange] = (),
+        permitted_port_ranges: Sequence[PortRange] = (),
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_YEAR,
     ) -> None:
         super().__init__(scope, construct_id)

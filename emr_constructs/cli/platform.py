@@ -12,16 +12,36 @@ A ``j-...`` id needs neither: ``cluster_by_id`` describes it directly.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from emr_constructs.cli.errors import CliError
-from emr_constructs.discovery import ENVIRONMENT_TAG, read_tags
+from emr_constructs.discovery import (
+    ARTIFACTS_BUCKET,
+    DATA_LAKE_KEY,
+    ENVIRONMENT_TAG,
+    EXPORT_PREFIX,
+    LOGS_BUCKET,
+    cluster_export_name,
+    export_name,
+    read_tags,
+)
 
-EXPORT_PREFIX = "emr-platform"
-ARTIFACTS_BUCKET = "ArtifactsBucketName"
-LOGS_BUCKET = "LogsBucketName"
-DATA_LAKE_KEY = "DataLakeKeyArn"
+__all__ = [
+    "ARTIFACTS_BUCKET",
+    "DATA_LAKE_KEY",
+    "EXPORT_PREFIX",
+    "LOGS_BUCKET",
+    "ClusterRef",
+    "DeployedStack",
+    "Platform",
+    "cluster_by_id",
+    "cluster_export_name",
+    "discover",
+    "export_name",
+    "tagged_clusters",
+]
+
 
 # Stack names are "<env>-<Stack>": one CDK Stage per environment, one CamelCase id per stack.
 _STACK_SUFFIX = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
@@ -29,16 +49,6 @@ _GONE = {"DELETE_COMPLETE"}
 #: The states in which a cluster can still run steps: what tag discovery lists.
 ACTIVE_STATES = ("STARTING", "BOOTSTRAPPING", "RUNNING", "WAITING")
 CLUSTER_ID = re.compile(r"^j-[A-Z0-9]{1,256}$")
-
-
-def export_name(env: str, key: str) -> str:
-    """The export name of an environment-wide output, e.g. ``emr-platform-dev-ArtifactsBucketName``."""
-    return f"{EXPORT_PREFIX}-{env}-{key}"
-
-
-def cluster_export_name(env: str, cluster: str, attribute: str) -> str:
-    """The export name of a cluster attribute (``id`` or ``log-uri``), e.g. ``emr-platform-dev-cluster-etl-id``."""
-    return f"{EXPORT_PREFIX}-{env}-cluster-{cluster}-{attribute}"
 
 
 @dataclass(frozen=True)
@@ -72,10 +82,12 @@ class Platform:
     stacks: tuple[DeployedStack, ...]
     tagged: tuple[ClusterRef, ...] = ()
     """Active clusters tagged ``emr-platform:environment=<env>``."""
+    listed_exports: dict[str, str] = field(default_factory=dict)
+    """``emr-platform-<env>-*`` exports of any stack (e.g. ``PlatformOutputs`` in a team's own app)."""
 
     @property
     def exports(self) -> dict[str, str]:
-        return {name: value for stack in self.stacks for name, value in stack.exports.items()}
+        return {**self.listed_exports, **{n: v for stack in self.stacks for n, v in stack.exports.items()}}
 
     def require_export(self, key: str) -> str:
         name = export_name(self.env, key)
@@ -178,7 +190,8 @@ def discover(cloudformation: Any, env: str, region: str, emr: Any = None) -> Pla
             )
             found.append((created.isoformat() if created else "", deployed))
     tagged = tagged_clusters(emr, env) if emr is not None else ()
-    if not found and not tagged:
+    listed = _listed_exports(cloudformation, env)
+    if not found and not tagged and not listed:
         raise CliError(
             f"environment {env!r} is not deployed in {region}: no CloudFormation stack named '{env}-*' and no "
             f"active EMR cluster tagged {ENVIRONMENT_TAG}={env} (deploy it with `cdk deploy '{env}/*'`, "
@@ -186,4 +199,16 @@ def discover(cloudformation: Any, env: str, region: str, emr: Any = None) -> Pla
         )
     # Creation order is deployment order, which follows the stacks' dependencies.
     found.sort(key=lambda item: (item[0], item[1].name))
-    return Platform(env=env, region=region, stacks=tuple(stack for _, stack in found), tagged=tagged)
+    stacks = tuple(stack for _, stack in found)
+    return Platform(env=env, region=region, stacks=stacks, tagged=tagged, listed_exports=listed)
+
+
+def _listed_exports(cloudformation: Any, env: str) -> dict[str, str]:
+    """The environment's exports whatever stack writes them: a team's app names its stacks as it likes."""
+    prefix = export_name(env, "")
+    found: dict[str, str] = {}
+    for page in cloudformation.get_paginator("list_exports").paginate():
+        for export in page.get("Exports", []):
+            if export["Name"].startswith(prefix):
+                found[export["Name"]] = export["Value"]
+    return found

@@ -215,3 +215,25 @@ def test_help_runs_without_node_in_under_half_a_second(tmp_path: Path) -> None:
         assert result.returncode == 0, result.stderr
     assert "cost" in result.stdout and "preflight" in result.stdout
     assert best < 0.5, f"emr-platform --help took {best:.2f} s"
+
+
+def test_submit_finds_the_bucket_in_any_stacks_exports(
+    capsys: pytest.CaptureFixture[str], session: boto3.Session, account: dict[str, str], tmp_path: Path
+) -> None:
+    """A team app's stack, named as the team likes, exports the bucket the way ``PlatformOutputs`` does."""
+    template = {
+        "Resources": {"Bucket": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": "other-artifacts"}}},
+        "Outputs": {
+            "ArtifactsBucketName": {
+                "Value": {"Ref": "Bucket"},
+                "Export": {"Name": "emr-platform-other-ArtifactsBucketName"},
+            }
+        },
+    }
+    session.client("cloudformation").create_stack(StackName="team-lake", TemplateBody=json.dumps(template))
+    script = tmp_path / "job.py"
+    script.write_text("print('hi')\n")
+    code, out, err = run(capsys, ["submit", "--env", "other", str(script)], session)
+    assert (code, err) == (0, "")
+    assert "uploaded" in out and "to s3://other-artifacts/jobs/" in out
+    assert "added step s-" in out and f"to cluster etl ({account['other']})" in out
