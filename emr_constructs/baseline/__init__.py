@@ -5,6 +5,7 @@ from emr_constructs.baseline.block_public_access import (
     EmrBlockPublicAccess,
     PortRange,
     check_single_owner,
+    check_single_owner_in,
 )
 
-__all__ = ["BlockPublicAccessOwner", "EmrBlockPublicAccess", "PortRange", "check_single_owner"]
+__all__ = ["BlockPublicAccessOwner", "EmrBlockPublicAccess", "PortRange", "check_single_owner", "check_single_owner_in"]

@@ -14,11 +14,11 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from aws_cdk import Acknowledgment, CfnResource, Duration, Stack, Validations
+from aws_cdk import Acknowledgment, CfnResource, Duration, Stack, Stage, Token, Validations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import custom_resources as cr
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from emr_constructs.arguments import checked_arguments
 from emr_constructs.errors import Checks, EmrConfigError, Problem
@@ -56,12 +56,12 @@ class EmrBlockPublicAccess(Construct):
     def __init__(
         self,
         scope: Construct,
-        construct_id: str,
+        id: str,
         *,
         permitted_port_ranges: Sequence[PortRange] = (),
         log_retention: logs.RetentionDays = logs.RetentionDays.ONE_YEAR,
     ) -> None:
-        super().__init__(scope, construct_id)
+        super().__init__(scope, id)
         ranges = tuple(permitted_port_ranges)
         checks = Checks()
         for index, port_range in enumerate(ranges):
@@ -201,3 +201,21 @@ def check_single_owner(owners: Iterable[BlockPublicAccessOwner]) -> None:
         seen[key] = owner.environment
     if problems:
         raise EmrConfigError("EmrBlockPublicAccess", problems)
+
+
+def check_single_owner_in(scope: IConstruct) -> list[BlockPublicAccessOwner]:
+    """``check_single_owner`` over every ``EmrBlockPublicAccess`` under ``scope`` (an App: call it before
+    ``app.synth()``). The environment is the construct's Stage name (the stack name outside a Stage); an
+    environment-agnostic stack has no concrete account and region and is rejected. Returns the owners found."""
+    owners = []
+    for construct in scope.node.find_all():
+        if not isinstance(construct, EmrBlockPublicAccess):
+            continue
+        stack = Stack.of(construct)
+        stage = Stage.of(construct)
+        environment = stage.stage_name if stage is not None and stage.stage_name else stack.stack_name
+        account = "" if Token.is_unresolved(stack.account) else stack.account
+        region = "" if Token.is_unresolved(stack.region) else stack.region
+        owners.append(BlockPublicAccessOwner(environment=environment, account=account, region=region))
+    check_single_owner(owners)
+    return owners

@@ -6,10 +6,16 @@ import json
 from typing import Any
 
 import pytest
-from aws_cdk import Stack
+from aws_cdk import App, Environment, Stack, Stage
 from aws_cdk.assertions import Match, Template
 
-from emr_constructs.baseline import BlockPublicAccessOwner, EmrBlockPublicAccess, PortRange, check_single_owner
+from emr_constructs.baseline import (
+    BlockPublicAccessOwner,
+    EmrBlockPublicAccess,
+    PortRange,
+    check_single_owner,
+    check_single_owner_in,
+)
 from emr_constructs.baseline.block_public_access import RESOURCE_TYPE
 from emr_constructs.errors import EmrConfigError
 from tests.support import APP_PACKS, nag_findings, new_app
@@ -147,3 +153,37 @@ def test_fails_owner_without_account_or_region() -> None:
         "access but names no concrete account and region; allowed: a 12-digit account and a region, e.g. "
         "123456789012/eu-west-1"
     )
+
+
+def test_fails_wrong_port_range_type() -> None:
+    expected = r"^S/Bpa: permitted_port_ranges=<builtins.list> is invalid: wrong type; allowed: Sequence of PortRange$"
+    with pytest.raises(TypeError, match=expected):
+        EmrBlockPublicAccess(Stack(new_app(), "S"), "Bpa", permitted_port_ranges=[22])  # type: ignore[list-item]
+
+
+def owned_app(*owners: tuple[str, str | None]) -> App:
+    """One Stage per (environment, account), each with a baseline stack in eu-west-1 owning the setting."""
+    app = new_app()
+    for environment, account in owners:
+        stage = Stage(app, environment)
+        env = Environment(account=account, region="eu-west-1") if account else None
+        EmrBlockPublicAccess(Stack(stage, "Baseline", env=env), "BlockPublicAccess")
+    return app
+
+
+def test_owners_in_an_app_one_per_account_and_region() -> None:
+    owners = check_single_owner_in(owned_app(("dev", "111111111111"), ("prod", "222222222222")))
+    assert [(o.environment, o.account, o.region) for o in owners] == [
+        ("dev", "111111111111", "eu-west-1"),
+        ("prod", "222222222222", "eu-west-1"),
+    ]
+
+
+def test_fails_two_stages_owning_one_account_and_region() -> None:
+    with pytest.raises(EmrConfigError, match=r"environment='staging' is invalid: EMR block public access of "):
+        check_single_owner_in(owned_app(("dev", "111111111111"), ("staging", "111111111111")))
+
+
+def test_fails_agnostic_owner_in_an_app() -> None:
+    with pytest.raises(EmrConfigError, match=r"account/region='\?/\?' is invalid: environment 'dev' owns"):
+        check_single_owner_in(owned_app(("dev", None)))
