@@ -10,6 +10,7 @@ from typing import Any
 from emr_constructs.cli.clusters import ClusterStatus, NodeCapacity
 from emr_constructs.cli.jobs import StepInfo
 from emr_constructs.cli.platform import Platform
+from emr_constructs.discovery import ENVIRONMENT_TAG
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], indent: str = "") -> str:
@@ -61,7 +62,7 @@ def status_text(platform: Platform, clusters: Sequence[ClusterStatus]) -> str:
     if exported:
         parts += ["", table(["EXPORT", "VALUE"], [[k, v] for k, v in exported])]
     if not clusters:
-        parts += ["", "No cluster is exported by this environment."]
+        parts += ["", f"No active cluster is tagged {ENVIRONMENT_TAG}={platform.env} or exported by its stacks."]
     for cluster in clusters:
         parts += ["", f"Cluster {cluster.name}: {cluster.cluster_id} ({cluster.cluster_name}) {cluster.state}"]
         if cluster.state_reason:
