@@ -396,3 +396,42 @@ def test_stacks_outside_a_stage_form_the_app_environment(capsys: pytest.CaptureF
     assert (environment["environment"], environment["region"]) == ("app", "eu-west-1")
     assert environment["total"]["hourly"]["expected"] == pytest.approx(2.24)
     assert "environment-agnostic stacks priced in eu-west-1" in report["assumptions"]
+
+
+def test_serverless_application_endpoint_key_and_provisioned_redshift(tmp_path: Path) -> None:
+    """By hand, with the test table (vCPU-h 0.05, GB-h 0.005), 6 active hours and 24 vCPU-h + 96 GB-h of jobs a day:
+    EMR Serverless pre-initialized 1 + 2 workers of 4 vCPU/16 GB = 12 vCPU, 48 GB = 0.84/h while started;
+    expected 0.84 x 6/24 + (24 x 0.05 + 96 x 0.005) / 24 = 0.21 + 0.07 = 0.28; maximum 40 vCPU/160 GB = 2.80.
+    An interface endpoint in 3 subnets: 3 x 0.01; a KMS key: 0.73 / 730 h; 2 ra3.xlplus nodes: 2 x 1.0."""
+    cdk_out = Path(shutil.copytree(FIXTURES / "small_app", tmp_path / "cdk.out"))
+    template = cdk_out / "assembly-demo" / "demoWarehouse.template.json"
+    worker = {"Cpu": "4 vCPU", "Memory": "16 GB"}
+    data = {
+        "Resources": {
+            "Spark": {
+                "Type": "AWS::EMRServerless::Application",
+                "Properties": {
+                    "Type": "SPARK",
+                    "InitialCapacity": [
+                        {"Key": "Driver", "Value": {"WorkerCount": 1, "WorkerConfiguration": worker}},
+                        {"Key": "Executor", "Value": {"WorkerCount": 2, "WorkerConfiguration": worker}},
+                    ],
+                    "MaximumCapacity": {"Cpu": "40 vCPU", "Memory": "160 GB"},
+                },
+            },
+            "Endpoint": {
+                "Type": "AWS::EC2::VPCEndpoint",
+                "Properties": {"VpcEndpointType": "Interface", "SubnetIds": ["a", "b", "c"], "ServiceName": "x.sts"},
+            },
+            "Key": {"Type": "AWS::KMS::Key", "Properties": {}},
+            "Cluster": {"Type": "AWS::Redshift::Cluster", "Properties": {"NodeType": "ra3.xlplus", "NumberOfNodes": 2}},
+        }
+    }
+    template.write_text(json.dumps(data))
+    assumptions = Assumptions(active_hours_per_day=6, job_vcpu_hours_per_day=24, job_gb_hours_per_day=96)
+    result = estimate(load_assembly(cdk_out)["demo"], PriceTable.read(PRICES), assumptions)
+    items = {i.resource: (i.hourly.minimum, i.hourly.expected, i.hourly.maximum) for i in result.items}
+    assert items["Spark"] == pytest.approx((0.0, 0.28, 2.80))
+    assert items["Endpoint"] == pytest.approx((0.03, 0.03, 0.03))
+    assert items["Key"] == pytest.approx((0.001, 0.001, 0.001))
+    assert items["Cluster"] == pytest.approx((2.0, 2.0, 2.0))
