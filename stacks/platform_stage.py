@@ -5,6 +5,7 @@ from __future__ import annotations
 from aws_cdk import Environment, PermissionsBoundary, Stage, Tags
 from constructs import Construct
 
+from emr_constructs.discovery_tags import tag_platform_environment
 from stacks.base import PlatformStack
 from stacks.catalog_stack import CatalogStack
 from stacks.compute_stack import ComputeStack
@@ -32,6 +33,7 @@ class PlatformStage(Stage):
             permissions_boundary=PermissionsBoundary.from_name(boundary) if boundary else None,
         )
         self.settings = settings
+        tag_platform_environment(self, settings.name)
         for key, value in settings.tags.items():
             Tags.of(self).add(key, value)
 

@@ -32,6 +32,7 @@ from emr_constructs.cluster.props import ClusterProps
 from emr_constructs.cluster.releases import get_release, newest_known_label
 from emr_constructs.cluster.security_configuration import EmrSecurityConfiguration
 from emr_constructs.cluster.validation import regional_problems, security_release_problems
+from emr_constructs.discovery_tags import tag_platform_cluster
 from emr_constructs.errors import Checks
 from emr_constructs.iam import EmrRoles, acknowledge, acknowledge_wildcard_resources
 from emr_constructs.network import EmrSecurityGroups, IPlatformNetwork
@@ -378,6 +379,8 @@ class EmrCluster(Construct):
         self.resource.node.add_dependency(self.roles)
 
         tag_for_emr_managed_policy(self)
+        # emr-platform finds the cluster by this tag (and the environment tag of its stage) in any app.
+        tag_platform_cluster(self, self.node.id.lower())
         for key, value in props.tags.items():
             Tags.of(self).add(key, value)
         self._warn(props)

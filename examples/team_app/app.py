@@ -19,10 +19,12 @@ from aws_cdk import App, Stack
 from emr_constructs import EmrConfigError
 from emr_constructs.catalog import DataCatalog, ZonePrefix, grant_zone_access
 from emr_constructs.cluster import ClusterProps, EmrCluster
+from emr_constructs.discovery_tags import tag_platform_environment
 from emr_constructs.limits import CloudFormationLimits
 from emr_constructs.monitoring import MonitoringProps, PlatformMonitoring
 from emr_constructs.nag import add_policy_packs
 from emr_constructs.network import DataPlatformVpc, EmrSecurityGroups
+from emr_constructs.platform_outputs import PlatformOutputs
 from emr_constructs.storage import DataLake, Zone
 from emr_constructs.warehouse import Warehouse, spark_redshift_configurations
 
@@ -61,6 +63,10 @@ class SalesPlatform(Stack):
             write=(ZonePrefix(zone=Zone.CURATED, prefix="sales/"),),
         )
         warehouse.grant_data_api(cluster.instance_role)
+        # What emr-platform needs to find this app: the environment tag (clusters carry their name tag) and
+        # the lake's buckets and key under the export names it reads.
+        tag_platform_environment(self, "sales")
+        PlatformOutputs(self, "PlatformOutputs", environment="sales", lake=lake)
         PlatformMonitoring(
             self,
             "Monitoring",

@@ -40,6 +40,7 @@ from emr_constructs.cluster import (
 )
 from emr_constructs.cluster.cluster import DESCRIBE_ACTIONS, STEP_ACTIONS
 from emr_constructs.cluster.configurations import GLUE_METASTORE_CLIENT_FACTORY, METASTORE_FACTORY_PROPERTY
+from emr_constructs.discovery import CLUSTER_TAG
 from emr_constructs.tags import EMR_MANAGED_POLICY_TAG_KEY
 from tests.cluster.builders import BOOTSTRAP_SCRIPT, CERTIFICATES_ZIP, STEP_SCRIPT, Storage, platform, storage
 from tests.support import nag_findings, new_app
@@ -268,9 +269,10 @@ def test_logs_go_to_the_log_bucket_prefix_encrypted_with_the_key(built: Built) -
     assert log_writes[0]["Resource"]["Fn::Join"][1][-1] == "/emr-logs/MinimalClusterEDDD187D/*"
 
 
-def test_managed_policy_tag_and_user_tags(built: Built) -> None:
+def test_managed_policy_tag_discovery_tag_and_user_tags(built: Built) -> None:
     tags = {t["Key"]: t["Value"] for t in cluster_properties(built, "Features")["Tags"]}
-    assert tags == {EMR_MANAGED_POLICY_TAG_KEY: "true", "workload": "features"}
+    # emr-platform finds the cluster by its construct id, lowercased, as the bundled app's exports name it.
+    assert tags == {EMR_MANAGED_POLICY_TAG_KEY: "true", "workload": "features", CLUSTER_TAG: "cluster"}
 
 
 # --- security configuration -----------------------------------------------------------------------------------
