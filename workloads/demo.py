@@ -108,7 +108,9 @@ def run(
     spark_ready = time.perf_counter()
     print(f"spark {spark.version} {spark.sparkContext.master} ready ({spark_ready - generated:.1f} s)", file=stream)
 
-    header = f"{'day':<12}{'read':>8}{'curated':>9}{'late':>6}{'rejected':>10}{'other runs':>12}{'aggregate':>11}{'s':>7}"
+    header = (
+        f"{'day':<12}{'read':>8}{'curated':>9}{'late':>6}{'rejected':>10}{'other runs':>12}{'aggregate':>11}{'s':>7}"
+    )
     print(header, file=stream)
     summaries = []
     for day in sample.run_days:
@@ -134,7 +136,8 @@ def run(
     print(f"rejected: {sum(result.rejected.values()):,} ({rejected}) -> {options.quarantine_path}", file=stream)
     print(
         f"wrote: {result.curated:,} curated events -> {options.curated_path}; "
-        f"{sum(s.aggregate_rows for s in summaries)} aggregate rows -> {options.analytics_path} and {options.sink_path}",
+        f"{sum(s.aggregate_rows for s in summaries)} aggregate rows -> {options.analytics_path} "
+        f"and {options.sink_path}",
         file=stream,
     )
     verdict = "yes" if result.matches_expectation else "NO"

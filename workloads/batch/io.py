@@ -31,9 +31,10 @@ _RAW_SCHEMA = T.StructType([T.StructField("value", T.StringType()), T.StructFiel
 
 
 def _hadoop_path(spark: SparkSession, path: str) -> tuple[Any, Any]:
-    jvm: Any = spark._jvm  # noqa: SLF001 - the Hadoop FileSystem is the one API that speaks both s3:// and file paths
+    # The Hadoop FileSystem of the session speaks s3:// (EMRFS) and local paths alike.
+    jvm: Any = spark._jvm
     hadoop_path = jvm.org.apache.hadoop.fs.Path(path)
-    return hadoop_path.getFileSystem(spark._jsc.hadoopConfiguration()), hadoop_path  # noqa: SLF001
+    return hadoop_path.getFileSystem(spark._jsc.hadoopConfiguration()), hadoop_path
 
 
 def path_exists(spark: SparkSession, path: str) -> bool:

@@ -144,7 +144,11 @@ def parse_args(argv: Sequence[str] | None = None) -> BatchOptions:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.jdbc_url is not None:
-        missing = [flag for flag, value in (("--jdbc-secret-name", args.jdbc_secret_name), ("--jdbc-table", args.jdbc_table)) if not value]
+        missing = [
+            flag
+            for flag, value in (("--jdbc-secret-name", args.jdbc_secret_name), ("--jdbc-table", args.jdbc_table))
+            if not value
+        ]
         if missing:
             parser.error(f"--jdbc-url needs {' and '.join(missing)}")
         if "password" in args.jdbc_url.lower():

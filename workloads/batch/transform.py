@@ -123,9 +123,7 @@ def _first_broken_rule() -> Column:
         text = F.col("_event_time_text") if name == "event_time" else F.col(name)
         missing = missing | text.isNull() | (F.trim(text) == "")
     amount = F.col("_exact_amount")
-    amount_ok = F.when(
-        F.col("_amount_text").isNull(), F.col("event_type") != "purchase"
-    ).otherwise(
+    amount_ok = F.when(F.col("_amount_text").isNull(), F.col("event_type") != "purchase").otherwise(
         amount.isNotNull()
         & (amount >= 0)
         & (amount == F.round(amount, AMOUNT_SCALE))
@@ -205,15 +203,17 @@ def daily_aggregate(curated: DataFrame, products: DataFrame) -> DataFrame:
     def count_of(event_type: str) -> Column:
         return F.count(F.when(F.col("event_type") == event_type, True))
 
-    return enriched.groupBy("event_date", "category").agg(
-        count_of("view").alias("views"),
-        count_of("add_to_cart").alias("add_to_carts"),
-        count_of("purchase").alias("purchases"),
-        F.coalesce(
-            F.sum(F.when(F.col("event_type") == "purchase", F.col("amount"))), F.lit(0).cast(_AMOUNT)
+    return (
+        enriched.groupBy("event_date", "category")
+        .agg(
+            count_of("view").alias("views"),
+            count_of("add_to_cart").alias("add_to_carts"),
+            count_of("purchase").alias("purchases"),
+            F.coalesce(F.sum(F.when(F.col("event_type") == "purchase", F.col("amount"))), F.lit(0).cast(_AMOUNT))
+            .cast(T.DecimalType(AMOUNT_PRECISION + 8, AMOUNT_SCALE))
+            .alias("revenue"),
+            F.countDistinct("user_id").alias("unique_users"),
+            F.count(F.when(F.col("is_late"), True)).alias("late_events"),
         )
-        .cast(T.DecimalType(AMOUNT_PRECISION + 8, AMOUNT_SCALE))
-        .alias("revenue"),
-        F.countDistinct("user_id").alias("unique_users"),
-        F.count(F.when(F.col("is_late"), True)).alias("late_events"),
-    ).select(*AGGREGATE_COLUMNS)
+        .select(*AGGREGATE_COLUMNS)
+    )
