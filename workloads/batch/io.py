@@ -110,16 +110,8 @@ class AggregateSink(Protocol):
 
 
 def to_item(row: Mapping[str, Any]) -> dict[str, Any]:
-    """An aggregate row as a sink item: dates as ISO strings, counts as ints, money as exact Decimals."""
-    item: dict[str, Any] = {}
-    for key, value in row.items():
-        if isinstance(value, dt.date):
-            item[key] = value.isoformat()
-        elif isinstance(value, Decimal | int):
-            item[key] = value if isinstance(value, Decimal) else int(value)
-        else:
-            item[key] = value
-    return item
+    """An aggregate row as a sink item: dates as ISO strings; counts stay ints and money exact Decimals."""
+    return {key: value.isoformat() if isinstance(value, dt.date) else value for key, value in row.items()}
 
 
 @dataclass(frozen=True)

@@ -187,13 +187,14 @@ class _Windows:
         if event is None:
             return
         windows = self.load()
-        decision, result = on_event(windows, event, ctx.timer_service().current_watermark(), self.spec)
+        watermark = ctx.timer_service().current_watermark()
+        decision, result = on_event(windows, event, watermark, self.spec)
         if decision is Lateness.TOO_LATE:
             yield self.too_late, value
             return
         window = assign(event.timestamp_ms, self.spec)
         self.state.put(window.start, windows[window.start].to_json())
-        for timestamp in timers_for(window, self.spec):
+        for timestamp in timers_for(window, self.spec, watermark):
             ctx.timer_service().register_event_time_timer(timestamp)
         if result is not None:
             yield result.to_json()

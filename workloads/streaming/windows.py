@@ -220,9 +220,11 @@ def on_event(
     return decision, None
 
 
-def timers_for(window: Window, spec: WindowSpec) -> tuple[int, ...]:
-    """Event-time timers a window needs: fire at its last timestamp, drop its state at cleanup time."""
-    return tuple(sorted({window.max_timestamp, cleanup_time(window, spec)}))
+def timers_for(window: Window, spec: WindowSpec, watermark: int = MIN_WATERMARK) -> tuple[int, ...]:
+    """Event-time timers a window needs after an event at ``watermark``: fire at its last timestamp, drop its
+    state at cleanup time. Times the watermark has passed are left out: Flink would run such a timer at the
+    next watermark, firing a window twice (a late event's update is emitted at once instead)."""
+    return tuple(sorted({t for t in (window.max_timestamp, cleanup_time(window, spec)) if t > watermark}))
 
 
 def on_timer(
@@ -268,7 +270,7 @@ class WindowedAggregator:
             self.too_late.append(event)
         else:
             window = assign(event.timestamp_ms, self.spec)
-            self.timers.update((ts, event.event_type) for ts in timers_for(window, self.spec))
+            self.timers.update((ts, event.event_type) for ts in timers_for(window, self.spec, self.watermark))
             if result is not None:
                 out.append(result)
         self._max_seen = event.timestamp_ms if self._max_seen is None else max(self._max_seen, event.timestamp_ms)
