@@ -24,7 +24,7 @@ CHECKOV_STAMP := $(CHECKOV_VENV)/.stamp
 PYTEST_ARGS ?=
 ENVS := $(basename $(notdir $(wildcard config/*.json)))
 
-.PHONY: help setup synth test lint typecheck unit snapshot-update check bench rehearse clean
+.PHONY: help setup synth test lint typecheck unit snapshot-update check bench rehearse demo clean
 
 help:
 	@echo "make synth            set up from nothing, then synthesize every environment into cdk.out/ (policy packs on)"
@@ -34,6 +34,7 @@ help:
 	@echo "make check            the pull-request policy gate over cdk.out"
 	@echo "make rehearse         create every stack in moto from cdk.out, then run the operator CLI against it"
 	@echo "make bench            synth benchmark (not part of make test)"
+	@echo "make demo             reference batch ETL on this machine: sample data, local Spark, figures (build/demo/)"
 	@echo "make clean            remove cdk.out and caches (keeps .venv and node_modules)"
 
 $(PY_STAMP): requirements.txt requirements-dev.txt pyproject.toml
@@ -95,6 +96,10 @@ bench: setup
 rehearse: synth
 	@echo "==> deploy rehearsal with moto: every stack of $(or $(ENV),every environment), then the operator CLI"
 	@python -m rehearsal $(foreach e,$(or $(ENV),$(ENVS)),--env $(e)) cdk.out
+
+demo: setup
+	@echo "==> reference batch ETL, locally: deterministic sample, local Spark session, zones under build/demo/"
+	@python -m workloads.demo
 
 clean:
 	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache

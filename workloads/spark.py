@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from pyspark.sql import SparkSession
+
+_QUIET_LOGGING = Path(__file__).with_name("log4j2-local.properties")
 
 REQUIRED_CONF = {"spark.sql.session.timeZone": "UTC"}
 """Settings the transformations depend on (event days are UTC days), applied to every session a job uses."""
@@ -20,6 +25,8 @@ def local_session(app_name: str = "workloads", *, cores: int = 2, shuffle_partit
 
     Returns the running session if there is one (Spark allows one per process).
     """
+    # Local only: bind to loopback instead of warning that the host name resolves to it.
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     builder = (
         SparkSession.builder.master(f"local[{cores}]")
         .appName(app_name)
@@ -32,7 +39,10 @@ def local_session(app_name: str = "workloads", *, cores: int = 2, shuffle_partit
         .config("spark.sql.adaptive.enabled", "false")
         .config("spark.sql.codegen.wholeStage", "false")
         .config("spark.sql.codegen.factoryMode", "NO_CODEGEN")
-        .config("spark.driver.extraJavaOptions", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+        .config(
+            "spark.driver.extraJavaOptions",
+            f"-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dlog4j2.configurationFile={_QUIET_LOGGING.as_uri()}",
+        )
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.memory", "1g")

@@ -66,7 +66,10 @@ LOCAL = ["--dimension-path", "p.csv", "--sink-path", "s.jsonl"]
             ["--date", "2026-11-27", *ZONES, *LOCAL, "--allowed-lateness-days", "x"],
             "argument --allowed-lateness-days: 'x' is invalid; allowed: a whole number of days >= 0",
         ),
-        (["--date", "2026-11-27", *ZONES, "--sink-path", "s"], "one of the arguments --jdbc-url --dimension-path is required"),
+        (
+            ["--date", "2026-11-27", *ZONES, "--sink-path", "s"],
+            "one of the arguments --jdbc-url --dimension-path is required",
+        ),
         (
             ["--date", "2026-11-27", *ZONES, *LOCAL, "--jdbc-url", "jdbc:postgresql://h/db"],
             "argument --jdbc-url: not allowed with argument --dimension-path",
@@ -121,7 +124,8 @@ def test_reads_jdbc_credentials_from_the_secret(aws: None) -> None:
         ("s3cr3t", "secret 'db' is invalid: not a JSON object; allowed: RDS secret JSON"),
         (
             json.dumps({"username": "etl", "pass": "s3cr3t"}),
-            "secret 'db' is invalid: missing string key(s) password; allowed: RDS secret JSON with username and password",
+            "secret 'db' is invalid: missing string key(s) password; "
+            "allowed: RDS secret JSON with username and password",
         ),
     ],
 )
