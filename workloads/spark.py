@@ -52,3 +52,12 @@ def local_session(app_name: str = "workloads", *, cores: int = 2, shuffle_partit
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return require_settings(spark)
+
+
+def job_session(app_name: str) -> SparkSession:
+    """The session of a job's entry point: the cluster's under ``spark-submit`` (EMR step, EMR Serverless),
+    else a :func:`local_session` (``python -m workloads...`` on a laptop)."""
+    # spark-submit starts the JVM first and hands its gateway to Python through this variable.
+    if "PYSPARK_GATEWAY_PORT" in os.environ:
+        return require_settings(SparkSession.builder.appName(app_name).getOrCreate())
+    return local_session(app_name)

@@ -56,7 +56,7 @@ from pyspark.sql import DataFrame, SparkSession
 
 from workloads.batch import io, transform
 from workloads.secrets import read_jdbc_credentials
-from workloads.spark import require_settings
+from workloads.spark import job_session, require_settings
 
 DEFAULT_ALLOWED_LATENESS_DAYS = 1
 
@@ -235,7 +235,7 @@ def run(spark: SparkSession, options: BatchOptions, *, sink: io.AggregateSink | 
 
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse_args(argv)
-    spark = SparkSession.builder.appName(f"workloads-batch-{options.date.isoformat()}").getOrCreate()
+    spark = job_session(f"workloads-batch-{options.date.isoformat()}")
     summary = run(spark, options)
     print(summary.to_json())
     return 0
