@@ -11,6 +11,10 @@ Runs unchanged as an EMR step, an EMR Serverless job run or locally; only the ar
         --jdbc-url jdbc:postgresql://<host>:5432/shop --jdbc-secret-name <secret-name> \\
         --jdbc-table public.products --sink-table <dynamodb-table> --region eu-west-1
 
+    # EMR Serverless job run: entryPoint = the job.py URI, entryPointArguments = the same flags,
+    # sparkSubmitParameters = "--py-files s3://<artifacts>/workloads.zip --jars <JDBC driver JAR>"
+    # (the zip: `python -m workloads.bundle build/workloads.zip`, byte-stable for CDK assets)
+
     # locally (what `make demo` runs)
     python -m workloads.batch.job --date 2026-11-27 --raw-path build/demo/raw/events ... \\
         --dimension-path build/demo/products.csv --sink-path build/demo/sink/daily_category.jsonl
