@@ -1,7 +1,7 @@
-"""Typed AWS CDK constructs for Amazon EMR on EC2 data platforms.
+"""Typed AWS CDK constructs for Amazon EMR data platforms (EMR on EC2, EMR Serverless, EMR Studio).
 
-Every construct validates its props when it is created, so a template that
-EMR, S3, Glue or Redshift would reject at deploy time is never written.
+Props validate themselves once, when they are built, and every construct checks its arguments' types and the
+resources it is handed, so a template that EMR, S3, Glue or Redshift would reject at deploy time is never written.
 
 Subpackages, one concept each:
 
@@ -10,11 +10,15 @@ Subpackages, one concept each:
 - ``emr_constructs.iam``: ``EmrRoles``, ``apply_permissions_boundary``, acknowledgement helpers
 - ``emr_constructs.cluster``: ``EmrCluster``, ``EmrSecurityConfiguration``, capacity types, the release table
 - ``emr_constructs.catalog``: ``DataCatalog``, ``GlueJob``, ``grant_zone_access``
+- ``emr_constructs.serverless``: ``EmrServerlessApplication`` (Spark, Hive) and its job runtime role
+- ``emr_constructs.studio``: ``EmrStudio``
 - ``emr_constructs.warehouse``: ``Warehouse``
 - ``emr_constructs.monitoring``: ``PlatformMonitoring``
 - ``emr_constructs.nag``: ``EmrChecks`` (a cdk-nag pack) and ``add_policy_packs``
 - ``emr_constructs.baseline``: ``EmrBlockPublicAccess`` (per account and region) and ``check_single_owner``
 - ``emr_constructs.discovery`` / ``discovery_tags``: the tags the CLI finds clusters by
+- ``emr_constructs.props`` / ``settings``: ``ValidatedProps`` (``from_dict``, ``from_file``) and the settings parser
+- ``emr_constructs.arguments``: ``checked_arguments``, the runtime type checks of every public construct
 - ``emr_constructs.cli``: the ``emr-platform`` operator CLI (needs the ``cli`` extra, boto3)
 """
 
