@@ -20,9 +20,8 @@ from emr_constructs.cli.assembly import Environment, StackTemplate
 from emr_constructs.cli.cost.prices import PriceTable
 from emr_constructs.cli.errors import CliError, explain
 from emr_constructs.cli.locations import S3Location
+from emr_constructs.placeholders import is_placeholder
 
-#: Domains reserved for documentation (RFC 2606): a subscriber there receives nothing.
-PLACEHOLDER_DOMAINS = ("example.com", "example.org", "example.net")
 #: EC2 vCPU quotas (Service Quotas, service code ``ec2``) for the instance families EMR clusters use.
 ON_DEMAND_QUOTA = "L-1216C47A"  # Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances
 SPOT_QUOTA = "L-34B43A08"  # All Standard (A, C, D, H, I, M, R, T, Z) Spot Instance Requests
@@ -177,13 +176,6 @@ def _email_subscribers(environment: Environment) -> list[tuple[str, str]]:
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
-
-
-def is_placeholder(address: str) -> bool:
-    domain = address.rpartition("@")[2].strip().lower()
-    return (
-        not address.strip() or not domain or any(domain == d or domain.endswith("." + d) for d in PLACEHOLDER_DOMAINS)
-    )
 
 
 def check_subscribers(context: Context) -> Check:
