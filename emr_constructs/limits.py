@@ -1,11 +1,16 @@
 """CloudFormation's per-stack limits, checked at synth instead of minutes into a deploy.
 
-CloudFormation rejects a stack with more than 500 resources, and a template larger than 1 MB (the size of the
-template object the CDK CLI uploads to S3). A platform that grows by adding clusters reaches both without
-warning; this module fails ``cdk synth`` first, naming the stack, the figure and how to split it::
+CloudFormation rejects a stack with more than 500 resources, 200 outputs, 200 parameters or 200 mappings, and a
+template larger than 1 MB (the size of the template object the CDK CLI uploads to S3). A platform that grows by
+adding clusters reaches them without warning; this module fails ``cdk synth`` first, naming the stack, the
+figure and how to split it::
 
     prod/Compute: resources=612 is invalid: CloudFormation allows at most 500 resources per stack;
     allowed: at most 500, split the stack
+
+and warns from 80% of any of them (a warning annotation on the stack for the counts, a warning in the
+validation report for the size), so the move can be planned before a deploy is refused. Nothing moves by
+itself: moving a resource to another stack replaces it.
 
 One call, after every stack of the app exists (it registers on the stacks it finds)::
 
@@ -16,12 +21,18 @@ Limits: https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudform
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import jsii
 from aws_cdk import (
+    Annotations,
+    CfnMapping,
+    CfnOutput,
+    CfnParameter,
     CfnResource,
     IPolicyValidationContext,
     IPolicyValidationPlugin,
@@ -42,6 +53,14 @@ MAX_RESOURCES = 500
 #: CDK reads it as 1,000,000 (``TEMPLATE_BODY_MAXIMUM_SIZE``, where it only warns) and so does this check:
 #: the smaller reading never lets through a template CloudFormation could reject.
 MAX_TEMPLATE_BYTES = 1_000_000
+#: Outputs, parameters and mappings CloudFormation accepts in one template.
+MAX_OUTPUTS = 200
+MAX_PARAMETERS = 200
+MAX_MAPPINGS = 200
+#: From this share of a limit on, synth warns (and names the stack and what to move).
+WARN_RATIO = 0.8
+#: Id of the warning annotation (acknowledge it with ``Annotations.of(stack).acknowledge_warning``).
+NEAR_LIMIT_WARNING = "@emr-constructs/limits:near-limit"
 #: What every message ends with; apps add how *they* split a stack (e.g. which setting moves a cluster).
 DEFAULT_ADVICE = "split the stack (move some of its constructs into another stack)"
 
@@ -62,6 +81,8 @@ class CloudFormationLimits:
         construct path when the lever differs between its stacks.
     :param max_resources: resources allowed per stack. Default: 500, CloudFormation's quota.
     :param max_template_bytes: template bytes allowed per stack. Default: 1,000,000 (1 MB, read conservatively).
+    :param max_outputs: outputs allowed per stack. Default: 200. ``max_parameters``, ``max_mappings`` likewise.
+    :param warn_ratio: share of a limit from which synth warns. Default: 0.8.
     """
 
     def __init__(
@@ -70,10 +91,28 @@ class CloudFormationLimits:
         advice: Advice = DEFAULT_ADVICE,
         max_resources: int = MAX_RESOURCES,
         max_template_bytes: int = MAX_TEMPLATE_BYTES,
+        max_outputs: int = MAX_OUTPUTS,
+        max_parameters: int = MAX_PARAMETERS,
+        max_mappings: int = MAX_MAPPINGS,
+        warn_ratio: float = WARN_RATIO,
     ) -> None:
         self.advice = advice
         self.max_resources = max_resources
         self.max_template_bytes = max_template_bytes
+        self.max_outputs = max_outputs
+        self.max_parameters = max_parameters
+        self.max_mappings = max_mappings
+        self.warn_ratio = warn_ratio
+
+    def maxima(self) -> dict[str, int]:
+        """Every limit checked, by the field name its messages use."""
+        return {
+            "resources": self.max_resources,
+            "outputs": self.max_outputs,
+            "parameters": self.max_parameters,
+            "mappings": self.max_mappings,
+            "template_bytes": self.max_template_bytes,
+        }
 
     @classmethod
     def apply(
@@ -83,15 +122,18 @@ class CloudFormationLimits:
         advice: Advice = DEFAULT_ADVICE,
         max_resources: int = MAX_RESOURCES,
         max_template_bytes: int = MAX_TEMPLATE_BYTES,
+        warn_ratio: float = WARN_RATIO,
     ) -> CloudFormationLimits:
         """Check every stack under ``app`` (an App or a Stage) at synth. Call it once all stacks exist.
 
-        The resource count is a validation on each stack: it runs before any template is written, and before
+        The counts are a validation on each stack: it runs before any template is written, and before
         CDK's own count (which stops synth with no advice on how to split). The template size is only known
         once the template is written, so it is a policy-validation plugin on ``app`` that reads each
         template's size on disk (what the CDK CLI uploads).
         """
-        limits = cls(advice=advice, max_resources=max_resources, max_template_bytes=max_template_bytes)
+        limits = cls(
+            advice=advice, max_resources=max_resources, max_template_bytes=max_template_bytes, warn_ratio=warn_ratio
+        )
         for construct in app.node.find_all():
             if isinstance(construct, Stack):
                 construct.node.add_validation(_ResourceCount(limits, construct))
@@ -118,18 +160,83 @@ class CloudFormationLimits:
         allowed = f"at most {self.max_template_bytes} bytes, {self.advice_for(stack_path)}"
         return [Problem("template_bytes", template_bytes, rule, allowed)]
 
+    def count_problems(self, figures: StackFigures, stack_path: str = "") -> list[Problem]:
+        """Every count rule for one stack: resources, outputs, parameters, mappings."""
+        problems = self.resource_problems(figures.resources, stack_path)
+        for field, value in (
+            ("outputs", figures.outputs),
+            ("parameters", figures.parameters),
+            ("mappings", figures.mappings),
+        ):
+            most = self.maxima()[field]
+            if value > most:
+                rule = f"CloudFormation allows at most {most} {field} per stack"
+                problems.append(Problem(field, value, rule, f"at most {most}, {self.advice_for(stack_path)}"))
+        return problems
 
-def resources_in(stack: Stack) -> int:
-    """Resources ``stack`` declares in its own template, as CloudFormation counts them.
+    def warnings(self, figures: dict[str, int], stack_path: str = "") -> list[str]:
+        """A warning per figure at or above ``warn_ratio`` of its limit but within it (beyond it is an error)."""
+        found = []
+        for field, value in figures.items():
+            most = self.maxima()[field]
+            if self.warn_ratio * most <= value <= most:
+                found.append(
+                    f"{stack_path}: {field}={value} is {100 * value / most:.0f}% of CloudFormation's limit of {most} "
+                    f"per stack; before it is reached, {self.advice_for(stack_path)}"
+                )
+        return found
 
-    Counted on the construct tree: every ``CfnResource`` of the stack, including ``AWS::CDK::Metadata``, and
-    excluding those of nested stacks (they have their own template). One ``find_all`` per stack keeps the
-    number of calls into the JavaScript runtime constant instead of one per construct.
-    """
+
+@dataclass(frozen=True)
+class StackFigures:
+    """What one stack declares in its own template, as CloudFormation counts it against its limits."""
+
+    resources: int
+    outputs: int
+    parameters: int
+    mappings: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "resources": self.resources,
+            "outputs": self.outputs,
+            "parameters": self.parameters,
+            "mappings": self.mappings,
+        }
+
+
+def figures_of(stack: Stack) -> StackFigures:
+    """Counted on the construct tree, without a synth: every ``CfnResource`` (including ``AWS::CDK::Metadata``),
+    ``CfnOutput``, ``CfnParameter`` and ``CfnMapping`` of the stack, excluding those of nested stacks (they have
+    their own template). One ``find_all`` per stack keeps the calls into the JavaScript runtime constant.
+    Outputs and parameters that CDK adds while it synthesizes (cross-stack references, the bootstrap version
+    parameter) are not constructs yet; the template-level check sees them."""
     constructs = stack.node.find_all()
     nested = [c for c in constructs if isinstance(c, Stack) and c is not stack]
     inside_nested = {id(c) for n in nested for c in n.node.find_all()}
-    return sum(1 for c in constructs if isinstance(c, CfnResource) and id(c) not in inside_nested)
+    own = [c for c in constructs if id(c) not in inside_nested]
+    return StackFigures(
+        resources=sum(1 for c in own if isinstance(c, CfnResource)),
+        outputs=sum(1 for c in own if isinstance(c, CfnOutput)),
+        parameters=sum(1 for c in own if isinstance(c, CfnParameter)),
+        mappings=sum(1 for c in own if isinstance(c, CfnMapping)),
+    )
+
+
+def template_figures(template: dict[str, Any], template_bytes: int) -> dict[str, int]:
+    """The figures of a written template, as CloudFormation counts them."""
+    return {
+        "resources": len(template.get("Resources", {})),
+        "outputs": len(template.get("Outputs", {})),
+        "parameters": len(template.get("Parameters", {})),
+        "mappings": len(template.get("Mappings", {})),
+        "template_bytes": template_bytes,
+    }
+
+
+def resources_in(stack: Stack) -> int:
+    """Resources ``stack`` declares in its own template, as CloudFormation counts them (see :func:`figures_of`)."""
+    return figures_of(stack).resources
 
 
 @jsii.implements(IValidation)
@@ -142,7 +249,10 @@ class _ResourceCount:
 
     def validate(self) -> list[str]:
         where = self._stack.node.path
-        return [p.message(where) for p in self._limits.resource_problems(resources_in(self._stack), where)]
+        figures = figures_of(self._stack)
+        for warning in self._limits.warnings(figures.as_dict(), where):
+            Annotations.of(self._stack).add_warning_v2(NEAR_LIMIT_WARNING, warning)
+        return [p.message(where) for p in self._limits.count_problems(figures, where)]
 
 
 @jsii.implements(IPolicyValidationPlugin)
@@ -166,19 +276,35 @@ class _TemplateSize:
 
     def validate(self, context: IPolicyValidationContext) -> PolicyValidationPluginReport:
         violations: list[PolicyViolation] = []
+        failed = False
         for stack in context.stack_templates:
+            where = stack.stack_construct_path
             size = os.path.getsize(stack.template_path)
-            for problem in self._limits.template_problems(size, stack.stack_construct_path):
-                violations.append(_violation(problem, stack.stack_construct_path, stack.template_path))
-        return PolicyValidationPluginReport(success=not violations, violations=violations)
+            with open(stack.template_path, encoding="utf-8") as template:
+                figures = template_figures(json.load(template), size)
+            # Outputs and parameters CDK adds at synth (cross-stack references) only exist in the template.
+            problems = self._limits.template_problems(size, where) + self._limits.count_problems(
+                StackFigures(0, figures["outputs"], figures["parameters"], figures["mappings"]), where
+            )
+            for problem in problems:
+                failed = True
+                violations.append(_violation(problem.message(where), problem.allowed, where, stack.template_path))
+            near = {"template_bytes": size} if not problems else {}
+            for warning in self._limits.warnings(near, where):
+                violations.append(
+                    _violation(warning, self._limits.advice_for(where), where, stack.template_path, "warning")
+                )
+        return PolicyValidationPluginReport(success=not failed, violations=violations)
 
 
-def _violation(problem: Problem, stack_path: str, template_path: str) -> PolicyViolation:
+def _violation(
+    description: str, fix: str, stack_path: str, template_path: str, severity: str = "error"
+) -> PolicyViolation:
     resource: Any = PolicyViolatingResource(locations=[], construct_path=stack_path, template_path=template_path)
     return PolicyViolation(
         rule_name=TEMPLATE_SIZE_RULE,
-        description=problem.message(stack_path),
+        description=description,
         violating_resources=[resource],
-        fix=problem.allowed,
-        severity="error",
+        fix=fix,
+        severity=severity,
     )

@@ -1,4 +1,4 @@
-"""Alarms, event routing, the notification topic and the dashboard of one environment."""
+"""Alarms, event routing, the notification topic and the dashboards of one environment."""
 
 from __future__ import annotations
 
@@ -8,14 +8,18 @@ from constructs import Construct
 
 from emr_constructs.catalog import GlueJob, ZoneCrawler
 from emr_constructs.cluster import EmrCluster
-from emr_constructs.monitoring import PlatformMonitoring
+from emr_constructs.monitoring import PlatformMonitoring, WorkloadMonitoring
 from emr_constructs.warehouse import Warehouse
 from stacks.base import PlatformStack
 from stacks.settings import EnvironmentSettings
 
 
 class MonitoringStack(PlatformStack):
-    """Watches every cluster, Glue job, crawler and the warehouse of the environment; the topic key is retained."""
+    """The notification topic (its key is retained), and what watches the Glue jobs, crawlers and the warehouse.
+
+    The clusters are watched from one :class:`ComputeMonitoringStack` per compute stack, so this stack stays
+    the same size however many clusters the environment runs.
+    """
 
     def __init__(
         self,
@@ -23,7 +27,6 @@ class MonitoringStack(PlatformStack):
         id: str,
         *,
         settings: EnvironmentSettings,
-        clusters: Sequence[EmrCluster],
         glue_jobs: Sequence[GlueJob],
         crawlers: Sequence[ZoneCrawler],
         warehouse: Warehouse,
@@ -33,7 +36,6 @@ class MonitoringStack(PlatformStack):
             self,
             "Monitoring",
             props=settings.monitoring,
-            clusters=clusters,
             glue_jobs=glue_jobs,
             crawlers=crawlers,
             warehouses=[warehouse],
@@ -44,4 +46,29 @@ class MonitoringStack(PlatformStack):
             self.monitoring.topic.topic_arn,
             name="NotificationTopicArn",
             description="SNS topic that receives the platform's alarms and failure events",
+        )
+
+
+class ComputeMonitoringStack(PlatformStack):
+    """The alarms, cluster event rules and dashboard of one compute stack's clusters (``<compute stack>Monitoring``),
+    notifying the environment's topic. Nothing in it is stateful."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        settings: EnvironmentSettings,
+        compute_stack_id: str,
+        platform: PlatformMonitoring,
+        clusters: Sequence[EmrCluster],
+    ) -> None:
+        super().__init__(scope, id, settings=settings, description=f"alarms and dashboard of {compute_stack_id}")
+        name = settings.monitoring.dashboard_name
+        self.monitoring = WorkloadMonitoring(
+            self,
+            "Monitoring",
+            platform=platform,
+            clusters=clusters,
+            dashboard_name=f"{name}-{compute_stack_id}" if name else None,
         )

@@ -10,7 +10,7 @@ from stacks.base import PlatformStack
 from stacks.catalog_stack import CatalogStack
 from stacks.compute_stack import ComputeStack
 from stacks.data_lake_stack import DataLakeStack
-from stacks.monitoring_stack import MonitoringStack
+from stacks.monitoring_stack import ComputeMonitoringStack, MonitoringStack
 from stacks.network_stack import NetworkStack
 from stacks.settings import EnvironmentSettings
 from stacks.studio_stack import StudioStack
@@ -50,7 +50,17 @@ class PlatformStage(Stage):
             lake=lake,
             catalog=self.catalog.catalog,
         )
+        self.monitoring = MonitoringStack(
+            self,
+            "Monitoring",
+            settings=settings,
+            glue_jobs=self.catalog.jobs,
+            crawlers=self.catalog.catalog.crawlers,
+            warehouse=self.warehouse.warehouse,
+        )
         self.compute: list[ComputeStack] = []
+        #: One per compute stack with clusters: their alarms, rules and dashboard, beside them.
+        self.compute_monitoring: list[ComputeMonitoringStack] = []
         compute = settings.compute
         stack_ids = [c.stack for c in compute.clusters.values()] + [a.stack for a in compute.serverless.values()]
         for stack_id in dict.fromkeys(stack_ids):
@@ -70,16 +80,17 @@ class PlatformStage(Stage):
                     warehouse=self.warehouse.warehouse,
                 )
             )
-
-        self.monitoring = MonitoringStack(
-            self,
-            "Monitoring",
-            settings=settings,
-            clusters=[c for stack in self.compute for c in stack.clusters.values()],
-            glue_jobs=self.catalog.jobs,
-            crawlers=self.catalog.catalog.crawlers,
-            warehouse=self.warehouse.warehouse,
-        )
+            if members:
+                self.compute_monitoring.append(
+                    ComputeMonitoringStack(
+                        self,
+                        f"{stack_id}Monitoring",
+                        settings=settings,
+                        compute_stack_id=stack_id,
+                        platform=self.monitoring.monitoring,
+                        clusters=list(self.compute[-1].clusters.values()),
+                    )
+                )
 
         self.studio: StudioStack | None = None
         if settings.studio is not None:

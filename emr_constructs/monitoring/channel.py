@@ -81,6 +81,8 @@ class NotificationChannel:
         self._notify_on_ok = props.notify_on_ok
         self._rule_arns: list[str] = []
         self._rule_name_arns: list[str] = []
+        #: The rule name prefixes registered with :meth:`allow_rules_named`.
+        self.rule_name_prefixes: list[str] = []
         stack = Stack.of(owner)
         self._stack = stack
 
@@ -175,9 +177,9 @@ class NotificationChannel:
                 "ArnLike",
                 self._rule_name_arns,
             )
-        arn = self._rule_arn(f"{prefix}*")
-        if arn not in self._rule_name_arns:
-            self._rule_name_arns.append(arn)
+        if prefix not in self.rule_name_prefixes:
+            self.rule_name_prefixes.append(prefix)
+            self._rule_name_arns.append(self._rule_arn(f"{prefix}*"))
 
     # -- internals ----------------------------------------------------------------------------------------
 
