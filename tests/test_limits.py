@@ -7,9 +7,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aws_cdk import App, CfnWaitConditionHandle, NestedStack, Stack
+from aws_cdk import App, CfnMapping, CfnOutput, CfnParameter, CfnWaitConditionHandle, NestedStack, Stack
+from aws_cdk.assertions import Annotations, Match
 
-from emr_constructs.limits import DEFAULT_ADVICE, PLUGIN_NAME, TEMPLATE_SIZE_RULE, CloudFormationLimits, resources_in
+from emr_constructs.limits import (
+    DEFAULT_ADVICE,
+    NEAR_LIMIT_WARNING,
+    PLUGIN_NAME,
+    TEMPLATE_SIZE_RULE,
+    CloudFormationLimits,
+    StackFigures,
+    figures_of,
+    resources_in,
+)
 from stacks.platform_stage import PlatformStage
 from tests.support import new_app
 
@@ -146,3 +156,64 @@ def test_bundled_app_is_within_limits_and_counts_match_templates(platform: dict[
             assert limits.resource_problems(count) + limits.template_problems(size) == [], stack.node.path
             seen.append(stack.node.path)
     assert {"prod/Network", "prod/DataLake"} <= set(seen)
+
+
+def _stack_with(kind: str, count: int) -> tuple[App, Stack]:
+    app = new_app()
+    stack = Stack(app, "Big")
+    for i in range(count):
+        if kind == "outputs":
+            CfnOutput(stack, f"Output{i}", value="x")
+        elif kind == "parameters":
+            CfnParameter(stack, f"Parameter{i}", default="x")
+        else:
+            CfnMapping(stack, f"Mapping{i}", mapping={"k": {"v": "x"}})
+    return app, stack
+
+
+@pytest.mark.parametrize("kind", ["outputs", "parameters", "mappings"])
+def test_fails_more_than_200_outputs_parameters_or_mappings(kind: str) -> None:
+    app, _ = _stack_with(kind, 201)
+    CloudFormationLimits.apply(app, advice=APP_ADVICE)
+    assert (
+        f"[Big] Big: {kind}=201 is invalid: CloudFormation allows at most 200 {kind} per stack; "
+        f"allowed: at most 200, {APP_ADVICE}"
+    ) in _validation_errors(app)
+
+
+def test_warns_from_80_percent_naming_what_to_move() -> None:
+    app, stack = _stack_with_handles(400)
+    for i in range(159):
+        CfnOutput(stack, f"Output{i}", value="x")
+    CloudFormationLimits.apply(app, advice=APP_ADVICE)
+    app.synth()
+    warnings = Annotations.from_stack(stack).find_warning("*", Match.string_like_regexp("limit"))
+    # 400 resources is 80% of 500; 159 outputs (79.5% of 200) stay quiet.
+    assert [w.entry.data for w in warnings] == [
+        f"Big: resources=400 is 80% of CloudFormation's limit of 500 per stack; before it is reached, {APP_ADVICE} "
+        f"[ack: {NEAR_LIMIT_WARNING}]"
+    ]
+
+
+def test_warns_on_a_template_from_800_kb() -> None:
+    app, stack = _stack_with_handles(1, metadata_bytes=850_000)
+    CloudFormationLimits.apply(app, advice=APP_ADVICE)
+    app.synth()
+    report = json.loads((Path(app.outdir) / "validation-report.json").read_text())
+    (violation,) = [v for r in report["pluginReports"] if r["pluginName"] == PLUGIN_NAME for v in r["violations"]]
+    size = (Path(app.outdir) / stack.template_file).stat().st_size
+    assert violation["severity"] == "warning"
+    assert violation["description"] == (
+        f"Big: template_bytes={size} is 85% of CloudFormation's limit of 1000000 per stack; before it is reached, "
+        f"{APP_ADVICE}"
+    )
+
+
+def test_figures_count_outputs_parameters_and_mappings_without_a_synth() -> None:
+    app = new_app()
+    stack = Stack(app, "S")
+    CfnWaitConditionHandle(stack, "H")
+    CfnOutput(stack, "O", value="x")
+    CfnParameter(stack, "P", default="x")
+    CfnMapping(stack, "M", mapping={"k": {"v": "x"}})
+    assert figures_of(stack) == StackFigures(resources=1, outputs=1, parameters=1, mappings=1)
