@@ -1,66 +1,52 @@
-"""The catalog and Glue job settings as they appear in config/<env>.json parse into the props unchanged."""
+"""The catalog and Glue job settings of every environment, read from config/<env>.json by the app's loader."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from emr_constructs.catalog import CrawlerProps, DataCatalogProps, GlueJobKind, GlueJobProps, WorkerType, ZonePrefix
+from emr_constructs.catalog import CrawlerProps, DataCatalogProps, GlueJobKind, ZonePrefix
 from emr_constructs.errors import Problem
 from emr_constructs.settings import parse_into
 from emr_constructs.storage import Zone
+from stacks.settings import EnvironmentSettings, load_environment
 
-CATALOG_SETTINGS: dict[str, dict[str, Any]] = {
-    "dev": {"database_prefix": "dev_lake", "crawlers": [{"zone": "raw", "prefix": "events/"}]},
-    "staging": {
-        "database_prefix": "staging_lake",
-        "crawlers": [{"zone": "raw", "prefix": "events/", "schedule": "cron(0 3 * * ? *)"}],
-    },
-    "prod": {
-        "database_prefix": "prod_lake",
-        "crawlers": [
-            {"zone": "raw", "prefix": "events/", "schedule": "cron(0/30 * * * ? *)"},
-            {"zone": "curated", "prefix": "sessions/", "schedule": "cron(15 2 * * ? *)"},
-        ],
-        "encrypt_catalog": True,
-    },
-}
+ENVIRONMENTS = ("dev", "staging", "prod")
 
 
-@pytest.mark.parametrize("env", sorted(CATALOG_SETTINGS))
-def test_catalog_settings_parse(env: str) -> None:
-    problems: list[Problem] = []
-    props = parse_into(DataCatalogProps, CATALOG_SETTINGS[env], "catalog", problems)
-    assert problems == []
-    assert props.database_name(Zone.RAW) == f"{env}_lake_raw"
-    assert props.crawlers[0] == CrawlerProps(
-        zone=Zone.RAW, prefix="events/", schedule=CATALOG_SETTINGS[env]["crawlers"][0].get("schedule")
-    )
+@pytest.fixture(scope="module", params=ENVIRONMENTS)
+def settings(request: pytest.FixtureRequest) -> EnvironmentSettings:
+    return load_environment(request.param)
 
 
-def test_glue_job_settings_parse() -> None:
-    problems: list[Problem] = []
-    props = parse_into(
-        GlueJobProps,
-        {
-            "glue_version": "5.0",
-            "worker_type": "G.2X",
-            "number_of_workers": 10,
-            "timeout_minutes": 120,
-            "read": [{"zone": "raw", "prefix": "events/"}],
-            "write": [{"zone": "curated", "prefix": "sessions/"}],
-            "arguments": {"--target": "sessions"},
-        },
-        "jobs.sessionize",
-        problems,
-    )
-    assert problems == []
-    assert props.kind == GlueJobKind.ETL and props.worker_type == WorkerType.G_2X
-    assert props.write == (ZonePrefix(zone=Zone.CURATED, prefix="sessions/"),)
+def test_databases_are_named_after_the_environment(settings: EnvironmentSettings) -> None:
+    assert settings.catalog.catalog.database_name(Zone.RAW) == f"{settings.name}_lake_raw"
+
+
+def test_raw_events_are_crawled_everywhere_and_on_a_schedule_outside_dev(settings: EnvironmentSettings) -> None:
+    raw = [c for c in settings.catalog.catalog.crawlers if c.zone == Zone.RAW]
+    assert [c.prefix for c in raw] == ["events/"]
+    assert (raw[0].schedule is None) == (settings.name == "dev")
+
+
+def test_only_prod_encrypts_the_catalog(settings: EnvironmentSettings) -> None:
+    assert settings.catalog.catalog.encrypt_catalog == (settings.name == "prod")
+
+
+def test_every_job_reads_and_writes_inside_the_lake_zones(settings: EnvironmentSettings) -> None:
+    assert settings.catalog.jobs, "every environment runs the curation job"
+    for job in settings.catalog.jobs.values():
+        assert job.job.kind == GlueJobKind.ETL
+        assert all(isinstance(p, ZonePrefix) for p in (*job.job.read, *job.job.write))
+        assert {p.zone for p in job.job.write} <= {Zone.CURATED, Zone.ANALYTICS}
 
 
 def test_fails_bad_settings_report_their_key_path() -> None:
     problems: list[Problem] = []
     parse_into(DataCatalogProps, {"crawlers": [{"zone": "raw", "schedule": "cron(* * * * ? *)"}]}, "catalog", problems)
     assert [p.field for p in problems] == ["catalog.crawlers[0].schedule"]
+
+
+def test_crawler_settings_parse_into_props() -> None:
+    problems: list[Problem] = []
+    props = parse_into(CrawlerProps, {"zone": "curated", "prefix": "events/"}, "crawler", problems)
+    assert problems == [] and props == CrawlerProps(zone=Zone.CURATED, prefix="events/")

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import replace
 from enum import StrEnum
-from pathlib import Path
 
 import pytest
 from aws_cdk import RemovalPolicy, Stack
@@ -24,10 +22,9 @@ from emr_constructs.monitoring import (
 )
 from emr_constructs.removal import ALLOW_DESTROY_CONTEXT
 from emr_constructs.settings import parse_into
+from stacks.settings import load_environment
 from tests.monitoring import stand_ins
 from tests.support import new_stack
-
-SETTINGS = Path(__file__).parent / "settings"
 
 
 def fails(props: MonitoringProps, *lines: str) -> None:
@@ -183,12 +180,8 @@ def test_reports_every_problem_at_once() -> None:
 
 
 def load(environment: str) -> MonitoringProps:
-    problems: list[Problem] = []
-    props = parse_into(
-        MonitoringProps, json.loads((SETTINGS / f"{environment}.json").read_text()), "monitoring", problems
-    )
-    assert problems == []
-    return props
+    """The monitoring of config/<environment>.json, as the app reads it."""
+    return load_environment(environment).monitoring
 
 
 def test_environment_settings_parse_and_prod_is_strictest() -> None:

@@ -1,48 +1,29 @@
-"""The warehouse settings of each environment, as JSON, parse into WarehouseProps unchanged."""
+"""The warehouse settings of every environment, read from config/<env>.json by the app's loader."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import pytest
 
 from emr_constructs.errors import Problem
 from emr_constructs.settings import parse_into
-from emr_constructs.storage import Zone
-from emr_constructs.warehouse import NodeType, WarehouseKind, WarehouseProps
-
-WAREHOUSE_SETTINGS: dict[str, dict[str, Any]] = {
-    # Two AZs (environment-agnostic dev/staging networks): Serverless needs three, so a small cluster.
-    "dev": {"kind": "provisioned", "provisioned": {"node_type": "ra3.xlplus", "number_of_nodes": 1}},
-    "staging": {
-        "kind": "provisioned",
-        "provisioned": {"node_type": "ra3.xlplus", "number_of_nodes": 2, "automated_snapshot_retention_days": 7},
-        "analytics_prefix": "redshift/",
-    },
-    "prod": {
-        "kind": "serverless",
-        "serverless": {"base_capacity": 128, "max_capacity": 512},
-        "analytics_prefix": "redshift/",
-        "curated_prefix": "sessions/",
-        "spectrum_zones": ["curated", "analytics"],
-    },
-}
+from emr_constructs.warehouse import WarehouseKind, WarehouseProps
+from stacks.settings import load_environment
 
 
-@pytest.mark.parametrize("env", sorted(WAREHOUSE_SETTINGS))
-def test_warehouse_settings_parse(env: str) -> None:
-    problems: list[Problem] = []
-    props = parse_into(WarehouseProps, WAREHOUSE_SETTINGS[env], "warehouse", problems)
-    assert problems == []
-    assert props.kind == WarehouseKind(WAREHOUSE_SETTINGS[env]["kind"])
+@pytest.mark.parametrize(("env", "kind"), [("dev", "provisioned"), ("staging", "provisioned"), ("prod", "serverless")])
+def test_warehouse_kind_per_environment(env: str, kind: str) -> None:
+    # Redshift Serverless needs subnets in three AZs; dev and staging networks are environment-agnostic (two).
+    assert load_environment(env).warehouse.kind == WarehouseKind(kind)
 
 
-def test_prod_shape() -> None:
-    problems: list[Problem] = []
-    props = parse_into(WarehouseProps, WAREHOUSE_SETTINGS["prod"], "warehouse", problems)
-    assert (props.serverless.base_capacity, props.serverless.max_capacity) == (128, 512)
-    assert props.spectrum_zones == (Zone.CURATED, Zone.ANALYTICS)
-    assert props.provisioned.node_type == NodeType.RA3_XLPLUS
+def test_prod_serverless_capacity_leaves_room_to_scale() -> None:
+    serverless = load_environment("prod").warehouse.serverless
+    assert serverless.base_capacity < serverless.max_capacity
+
+
+def test_provisioned_environments_grow_towards_prod() -> None:
+    dev, staging = (load_environment(env).warehouse.provisioned for env in ("dev", "staging"))
+    assert dev.number_of_nodes <= staging.number_of_nodes
 
 
 def test_fails_bad_settings_report_their_key_path() -> None:
