@@ -95,7 +95,10 @@ def edit_json(path: Path, change: Callable[[dict[str, Any]], None]) -> None:
 
 
 def template(assembly: Path, stack: str) -> Path:
-    [path] = assembly.glob(f"{ENV}{stack}*.template.json")
+    # The hash after the stack id keeps "Compute" from matching "ComputeMonitoring".
+    [path] = [
+        p for p in assembly.glob(f"{ENV}{stack}*.template.json") if p.name[len(ENV + stack) :][8:] == ".template.json"
+    ]
     return path
 
 
