@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 
@@ -29,6 +30,15 @@ HEADER = (
 )
 
 
+def default_prefix(stack_name: str) -> str:
+    """``<stack name>-`` when rule names stay within 64 characters; else the name's start and a hash of it."""
+    longest = _RULE_NAME_MAX - _LONGEST_CONCERN
+    if len(stack_name) + 1 <= longest or Token.is_unresolved(stack_name):
+        return f"{stack_name}-"
+    digest = hashlib.sha256(stack_name.encode()).hexdigest()[:8]
+    return f"{stack_name[: longest - len(digest) - 2]}-{digest}-"
+
+
 class WorkloadMonitoring(MonitoringScope):
     """Watches some of the platform's clusters (typically those of one compute stack) from the stack it is in,
     notifying the topic of a :class:`PlatformMonitoring` in another stack (same account and region).
@@ -44,7 +54,8 @@ class WorkloadMonitoring(MonitoringScope):
     :param monitors: more kinds of resources to watch here (see
         :class:`~emr_constructs.monitoring.monitor.ResourceMonitor`).
     :param dashboard_name: name of this dashboard. Default: a name CloudFormation generates.
-    :param rule_name_prefix: start of the rule names, unique per platform. Default: ``<stack name>-``.
+    :param rule_name_prefix: start of the rule names, unique per platform. Default: ``<stack name>-``, or for
+        stack names too long for EventBridge's 64 characters, their start and a hash of the whole name.
     """
 
     @checked_arguments
@@ -62,7 +73,7 @@ class WorkloadMonitoring(MonitoringScope):
         super().__init__(scope, id, props=platform.props)
         self._platform = platform
         stack = Stack.of(self)
-        self.rule_name_prefix = f"{stack.stack_name}-" if rule_name_prefix is None else rule_name_prefix
+        self.rule_name_prefix = default_prefix(stack.stack_name) if rule_name_prefix is None else rule_name_prefix
         cluster_monitor = ClusterMonitor(clusters, spot_interruptions=False)
         every_monitor: list[ResourceMonitor] = [cluster_monitor, *monitors]
         check_monitors(self.node.path, self.props, every_monitor)

@@ -18,6 +18,7 @@ from emr_constructs.monitoring import (
     PlatformMonitoring,
     WorkloadMonitoring,
 )
+from emr_constructs.monitoring.workload_monitoring import default_prefix
 from tests.monitoring import stand_ins
 from tests.support import assert_no_nag_findings, new_app
 
@@ -214,3 +215,11 @@ def test_real_subscribers_do_not_warn() -> None:
         props=MonitoringProps(email_subscribers=("ops@company.io",), https_subscribers=("https://hooks.company.io/x",)),
     )
     assert Annotations.from_stack(stack).find_warning("*", Match.any_value()) == []
+
+
+def test_long_stack_names_get_a_shortened_unique_prefix() -> None:
+    long_name = "analytics-platform-eu-ComputeNightlyBatchMonitoring"
+    prefix = default_prefix(long_name)
+    assert len(prefix) == 37 and prefix.startswith("analytics-platform-eu-Comp") and prefix.endswith("-")
+    assert default_prefix(long_name + "2") != prefix
+    assert default_prefix("prod-ComputeMonitoring") == "prod-ComputeMonitoring-"
