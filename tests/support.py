@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,3 +57,16 @@ normalize_template = policy_normalize_template
 
 def template_of(stack: Stack) -> Template:
     return Template.from_stack(stack)
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a module's test app gives every test once: each stack's template by stack name, and the app's
+    unacknowledged nag findings. Module fixtures build their constructs, then keep this beside them."""
+
+    templates: dict[str, dict[str, Any]]
+    findings: list[str]
+
+    @classmethod
+    def of(cls, app: App, *stacks: Stack) -> Built:
+        return cls({s.stack_name: Template.from_stack(s).to_json() for s in stacks}, nag_findings(app))

@@ -47,7 +47,7 @@ from tests.catalog.policies import (
     role_statements,
     statement_with,
 )
-from tests.support import nag_findings, new_app, new_stack
+from tests.support import Built, new_app, new_stack
 
 SCRIPT = Path(__file__).parent / "jobs" / "sessionize.py"
 
@@ -60,7 +60,7 @@ def consumer(stack: Stack, id: str) -> iam.Role:
 
 
 @dataclass
-class Built:
+class CatalogWorld:
     full: Stack
     lake: DataLake
     catalog: DataCatalog
@@ -78,7 +78,7 @@ class Built:
 
 
 @pytest.fixture(scope="module")
-def built() -> Built:
+def built() -> CatalogWorld:
     app = new_app()
     default = Stack(app, "Default")
     DataCatalog(default, "Catalog", lake=DataLake(default, "Lake"))
@@ -131,10 +131,9 @@ def built() -> Built:
     destroy_stack = Stack(app, "Destroy")
     DataCatalog(destroy_stack, "Catalog", lake=DataLake(destroy_stack, "Lake"), removal_policy=RemovalPolicy.DESTROY)
 
-    templates = {
-        s.stack_name: Template.from_stack(s).to_json() for s in (default, full, encrypted_stack, destroy_stack)
-    }
-    return Built(
+    built = Built.of(app, default, full, encrypted_stack, destroy_stack)
+    templates = built.templates
+    return CatalogWorld(
         full=full,
         lake=lake,
         catalog=catalog,
@@ -148,14 +147,14 @@ def built() -> Built:
         encrypted_template=templates["Encrypted"],
         destroy_stack=destroy_stack,
         destroy_template=templates["Destroy"],
-        findings=nag_findings(app),
+        findings=built.findings,
     )
 
 
 # -- databases ----------------------------------------------------------------------------------------
 
 
-def test_one_database_per_data_zone_located_in_its_bucket(built: Built) -> None:
+def test_one_database_per_data_zone_located_in_its_bucket(built: CatalogWorld) -> None:
     databases = resources_of_type(built.template, "AWS::Glue::Database")
     by_id = {key: value["Properties"] for key, value in databases.items()}
     for zone in (Zone.RAW, Zone.CURATED, Zone.ANALYTICS):
@@ -171,7 +170,7 @@ def test_one_database_per_data_zone_located_in_its_bucket(built: Built) -> None:
     assert built.catalog.database_name(Zone.CURATED) == "sales_curated"
 
 
-def test_database_logical_ids_are_pinned(built: Built) -> None:
+def test_database_logical_ids_are_pinned(built: CatalogWorld) -> None:
     assert sorted(resources_of_type(built.default_template, "AWS::Glue::Database")) == [
         "CatalogAnalyticsDatabaseAC5F19F3",
         "CatalogCuratedDatabaseBB03A401",
@@ -179,12 +178,12 @@ def test_database_logical_ids_are_pinned(built: Built) -> None:
     ]
 
 
-def test_databases_are_retained(built: Built) -> None:
+def test_databases_are_retained(built: CatalogWorld) -> None:
     for database in resources_of_type(built.template, "AWS::Glue::Database").values():
         assert (database["DeletionPolicy"], database["UpdateReplacePolicy"]) == ("Retain", "Retain")
 
 
-def test_destroy_is_reverted_without_the_flag(built: Built) -> None:
+def test_destroy_is_reverted_without_the_flag(built: CatalogWorld) -> None:
     for database in resources_of_type(built.destroy_template, "AWS::Glue::Database").values():
         assert database["DeletionPolicy"] == "Retain"
     Annotations.from_stack(built.destroy_stack).has_warning(
@@ -202,7 +201,7 @@ def test_destroy_goes_through_with_the_flag() -> None:
 # -- security configuration ---------------------------------------------------------------------------
 
 
-def test_security_configuration_encrypts_logs_bookmarks_and_s3_with_the_lake_key(built: Built) -> None:
+def test_security_configuration_encrypts_logs_bookmarks_and_s3_with_the_lake_key(built: CatalogWorld) -> None:
     key = get_att(built.lake.key, "Arn")
     (configuration,) = resources_of_type(built.template, "AWS::Glue::SecurityConfiguration").values()
     assert configuration["Properties"]["EncryptionConfiguration"] == {
@@ -213,7 +212,7 @@ def test_security_configuration_encrypts_logs_bookmarks_and_s3_with_the_lake_key
     assert configuration["Properties"]["Name"] == "Full-Catalog-F3FD829C"
 
 
-def test_key_policy_lets_cloudwatch_logs_encrypt_glue_log_groups_only(built: Built) -> None:
+def test_key_policy_lets_cloudwatch_logs_encrypt_glue_log_groups_only(built: CatalogWorld) -> None:
     key = built.template["Resources"][logical_id(built.lake.key)]
     (statement,) = [s for s in key["Properties"]["KeyPolicy"]["Statement"] if s.get("Sid") == "GlueLogGroupsEncryption"]
     assert statement == {
@@ -226,12 +225,12 @@ def test_key_policy_lets_cloudwatch_logs_encrypt_glue_log_groups_only(built: Bui
     }
 
 
-def test_catalog_encryption_is_off_by_default(built: Built) -> None:
+def test_catalog_encryption_is_off_by_default(built: CatalogWorld) -> None:
     assert resources_of_type(built.template, "AWS::Glue::DataCatalogEncryptionSettings") == {}
     assert built.catalog.encryption_settings is None
 
 
-def test_catalog_encryption_opt_in_uses_the_lake_key(built: Built) -> None:
+def test_catalog_encryption_opt_in_uses_the_lake_key(built: CatalogWorld) -> None:
     (settings,) = resources_of_type(built.encrypted_template, "AWS::Glue::DataCatalogEncryptionSettings").values()
     key = get_att(built.encrypted.lake.key, "Arn")
     assert settings["Properties"] == {
@@ -243,7 +242,7 @@ def test_catalog_encryption_opt_in_uses_the_lake_key(built: Built) -> None:
     }
 
 
-def test_encrypted_catalog_grants_add_key_use_through_glue_only(built: Built) -> None:
+def test_encrypted_catalog_grants_add_key_use_through_glue_only(built: CatalogWorld) -> None:
     statements = role_statements(built.encrypted_template, built.encrypted_reader)
     via_glue = {
         "StringEquals": {"kms:ViaService": {"Fn::Join": ["", ["glue.", {"Ref": "AWS::Region"}, ".amazonaws.com"]]}}
@@ -257,7 +256,7 @@ def test_encrypted_catalog_grants_add_key_use_through_glue_only(built: Built) ->
 # -- grants -------------------------------------------------------------------------------------------
 
 
-def test_grant_read_write_names_catalog_databases_and_tables_only(built: Built) -> None:
+def test_grant_read_write_names_catalog_databases_and_tables_only(built: CatalogWorld) -> None:
     statements = role_statements(built.template, built.emr_role)
     # Read and write actions on the same resources are one statement once CDK minimizes the policy.
     assert statement_with(statements, "glue:CreateTable") == {
@@ -278,7 +277,7 @@ def test_grant_read_write_names_catalog_databases_and_tables_only(built: Built) 
     assert len(statements) == 2
 
 
-def test_grant_read_names_only_its_zone(built: Built) -> None:
+def test_grant_read_names_only_its_zone(built: CatalogWorld) -> None:
     assert role_statements(built.template, built.reader) == [
         {
             "Effect": "Allow",
@@ -290,14 +289,14 @@ def test_grant_read_names_only_its_zone(built: Built) -> None:
     ]
 
 
-def test_no_statement_of_the_stack_grants_a_wildcard_action_or_resource_on_data(built: Built) -> None:
+def test_no_statement_of_the_stack_grants_a_wildcard_action_or_resource_on_data(built: CatalogWorld) -> None:
     for resource in resources_of_type(built.template, "AWS::IAM::Policy").values():
         for statement in resource["Properties"]["PolicyDocument"]["Statement"]:
             assert not any(a.endswith("*") for a in statement["Action"] if isinstance(a, str)), statement
             assert statement["Resource"] != "*", statement
 
 
-def test_fails_grant_on_a_platform_zone(built: Built) -> None:
+def test_fails_grant_on_a_platform_zone(built: CatalogWorld) -> None:
     with pytest.raises(EmrConfigError) as raised:
         built.catalog.grant_read(built.reader, (Zone.LOGS,))
     assert str(raised.value) == (
@@ -309,7 +308,7 @@ def test_fails_grant_on_a_platform_zone(built: Built) -> None:
 # -- crawlers -----------------------------------------------------------------------------------------
 
 
-def test_crawler_targets_its_prefix_on_schedule_under_the_security_configuration(built: Built) -> None:
+def test_crawler_targets_its_prefix_on_schedule_under_the_security_configuration(built: CatalogWorld) -> None:
     events, curated = built.catalog.crawlers
     properties = built.template["Resources"][logical_id(events.resource)]["Properties"]
     assert properties == {
@@ -331,7 +330,7 @@ def test_crawler_targets_its_prefix_on_schedule_under_the_security_configuration
     }
 
 
-def test_crawler_role_is_trusted_by_glue_only(built: Built) -> None:
+def test_crawler_role_is_trusted_by_glue_only(built: CatalogWorld) -> None:
     role = built.template["Resources"][logical_id(built.catalog.crawlers[0].role)]
     assert role["Properties"]["AssumeRolePolicyDocument"]["Statement"] == [
         {"Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "glue.amazonaws.com"}}
@@ -339,7 +338,7 @@ def test_crawler_role_is_trusted_by_glue_only(built: Built) -> None:
     assert "ManagedPolicyArns" not in role["Properties"]
 
 
-def test_crawler_role_statements(built: Built) -> None:
+def test_crawler_role_statements(built: CatalogWorld) -> None:
     crawler = built.catalog.crawlers[0]
     statements = role_statements(built.template, crawler.role)
     assert statement_with(statements, "glue:CreateTable") == {
@@ -373,7 +372,7 @@ def test_crawler_role_statements(built: Built) -> None:
 # -- Glue job -----------------------------------------------------------------------------------------
 
 
-def test_job_runs_the_script_with_bookmarks_logging_catalog_and_security_configuration(built: Built) -> None:
+def test_job_runs_the_script_with_bookmarks_logging_catalog_and_security_configuration(built: CatalogWorld) -> None:
     properties = built.template["Resources"][logical_id(built.job.resource)]["Properties"]
     assert properties["Command"]["Name"] == "glueetl"
     assert properties["Command"]["PythonVersion"] == "3"
@@ -399,7 +398,7 @@ def test_job_runs_the_script_with_bookmarks_logging_catalog_and_security_configu
     assert properties["Role"] == get_att(built.job.role, "Arn")
 
 
-def test_job_role_statements(built: Built) -> None:
+def test_job_role_statements(built: CatalogWorld) -> None:
     statements = role_statements(built.template, built.job.role)
     script = statement_with(statements, "s3:GetObject")
     # The script's object is the only object of the CDK asset bucket the role may read.
@@ -450,11 +449,11 @@ def test_job_role_statements(built: Built) -> None:
 # -- policy packs and cfn-lint ------------------------------------------------------------------------
 
 
-def test_no_unacknowledged_nag_findings(built: Built) -> None:
+def test_no_unacknowledged_nag_findings(built: CatalogWorld) -> None:
     assert built.findings == []
 
 
-def test_acknowledgements_name_exact_findings(built: Built) -> None:
+def test_acknowledgements_name_exact_findings(built: CatalogWorld) -> None:
     role_ids = built.catalog.crawlers[0].role.node.metadata
     acknowledged = {key for m in role_ids if isinstance(m.data, dict) for key in m.data}
     assert {
@@ -463,11 +462,11 @@ def test_acknowledgements_name_exact_findings(built: Built) -> None:
     } <= acknowledged
 
 
-def test_cfn_lint_clean(built: Built) -> None:
+def test_cfn_lint_clean(built: CatalogWorld) -> None:
     assert [str(m) for m in lint(json.dumps(built.template), regions=["us-east-1"])] == []
 
 
-def test_default_catalog_snapshot(built: Built, template_snapshot: Any) -> None:
+def test_default_catalog_snapshot(built: CatalogWorld, template_snapshot: Any) -> None:
     assert template_snapshot == built.default_template
 
 

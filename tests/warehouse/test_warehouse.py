@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from aws_cdk import RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
-from aws_cdk.assertions import Annotations, Match, Template
+from aws_cdk.assertions import Annotations, Match
 from cfnlint.api import lint
 
 from emr_constructs.catalog import DataCatalog
@@ -37,7 +37,7 @@ from tests.catalog.policies import (
     role_statements,
     statement_with,
 )
-from tests.support import nag_findings, new_app, new_stack
+from tests.support import Built, new_app, new_stack
 
 AZS = ("us-east-1a", "us-east-1b", "us-east-1c")
 SUBNETS = ("subnet-0a1b2c3d", "subnet-1a1b2c3d", "subnet-2a1b2c3d")
@@ -77,7 +77,7 @@ def instance_role(stack: Stack, id: str) -> iam.Role:
 
 
 @dataclass
-class Built:
+class WarehouseWorld:
     lake: DataLake
     groups: EmrSecurityGroups
     serverless: Warehouse
@@ -93,7 +93,7 @@ class Built:
 
 
 @pytest.fixture(scope="module")
-def built() -> Built:
+def built() -> WarehouseWorld:
     app = new_app()
     base = Stack(app, "Base")
     net = network(base)
@@ -137,11 +137,9 @@ def built() -> Built:
     destroy_stack = Stack(app, "Destroy")
     Warehouse(destroy_stack, "Warehouse", network=net, lake=lake, removal_policy=RemovalPolicy.DESTROY)
 
-    templates = {
-        s.stack_name: Template.from_stack(s).to_json()
-        for s in (serverless_stack, emr_stack, provisioned_stack, destroy_stack)
-    }
-    return Built(
+    built = Built.of(app, serverless_stack, emr_stack, provisioned_stack, destroy_stack)
+    templates = built.templates
+    return WarehouseWorld(
         lake=lake,
         groups=groups,
         serverless=serverless,
@@ -153,7 +151,7 @@ def built() -> Built:
         provisioned_template=templates["Provisioned"],
         destroy_stack=destroy_stack,
         destroy_template=templates["Destroy"],
-        findings=nag_findings(app),
+        findings=built.findings,
     )
 
 
@@ -171,7 +169,7 @@ def resource(template: dict[str, Any], construct: Any) -> dict[str, Any]:
 # -- Serverless ---------------------------------------------------------------------------------------
 
 
-def test_namespace_is_encrypted_logged_with_managed_admin_secret_and_default_role(built: Built) -> None:
+def test_namespace_is_encrypted_logged_with_managed_admin_secret_and_default_role(built: WarehouseWorld) -> None:
     warehouse = built.serverless
     assert warehouse.namespace is not None
     namespace = resource(built.serverless_template, warehouse.namespace)
@@ -190,7 +188,7 @@ def test_namespace_is_encrypted_logged_with_managed_admin_secret_and_default_rol
     assert (namespace["DeletionPolicy"], namespace["UpdateReplacePolicy"]) == ("Retain", "Retain")
 
 
-def test_workgroup_is_private_tls_only_with_enhanced_vpc_routing(built: Built) -> None:
+def test_workgroup_is_private_tls_only_with_enhanced_vpc_routing(built: WarehouseWorld) -> None:
     warehouse = built.serverless
     workgroup = resource(built.serverless_template, warehouse.workgroup)
     properties = dict(workgroup["Properties"])  # a copy: the module's tests share the template
@@ -213,7 +211,7 @@ def test_workgroup_is_private_tls_only_with_enhanced_vpc_routing(built: Built) -
     assert warehouse.cluster is None and warehouse.subnet_group is None
 
 
-def test_stateful_logical_ids_are_pinned(built: Built) -> None:
+def test_stateful_logical_ids_are_pinned(built: WarehouseWorld) -> None:
     resources = built.serverless_template["Resources"]
     assert resources["WarehouseNamespace78ED5B58"]["Type"] == "AWS::RedshiftServerless::Namespace"
     assert resources["Warehouse50B5FE91"]["Type"] == "AWS::RedshiftServerless::Workgroup"
@@ -221,13 +219,13 @@ def test_stateful_logical_ids_are_pinned(built: Built) -> None:
     assert built.provisioned_template["Resources"]["Warehouse50B5FE91"]["Type"] == "AWS::Redshift::Cluster"
 
 
-def test_own_key_with_rotation_retained(built: Built) -> None:
+def test_own_key_with_rotation_retained(built: WarehouseWorld) -> None:
     key = resource(built.serverless_template, built.serverless.key)
     assert key["Properties"]["EnableKeyRotation"] is True
     assert (key["DeletionPolicy"], key["UpdateReplacePolicy"]) == ("Retain", "Retain")
 
 
-def test_serverless_role_is_trusted_by_redshift_and_redshift_serverless(built: Built) -> None:
+def test_serverless_role_is_trusted_by_redshift_and_redshift_serverless(built: WarehouseWorld) -> None:
     role = resource(built.serverless_template, built.serverless.role)
     assert role["Properties"]["AssumeRolePolicyDocument"]["Statement"] == [
         {
@@ -239,7 +237,7 @@ def test_serverless_role_is_trusted_by_redshift_and_redshift_serverless(built: B
     assert "ManagedPolicyArns" not in role["Properties"]
 
 
-def test_serverless_role_statements_copy_unload_and_spectrum_only(built: Built) -> None:
+def test_serverless_role_statements_copy_unload_and_spectrum_only(built: WarehouseWorld) -> None:
     statements = role_statements(built.serverless_template, built.serverless.role)
     text = json.dumps(statements)
     # Lake and catalog live in the Base stack: their ARNs arrive as imports; the zones must be curated/analytics.
@@ -267,7 +265,7 @@ def test_serverless_role_statements_copy_unload_and_spectrum_only(built: Built) 
     assert not any(a.startswith("glue:") and a not in CATALOG_READ_ACTIONS for s in statements for a in s["Action"])
 
 
-def test_security_group_admits_the_emr_groups_on_the_port_only(built: Built) -> None:
+def test_security_group_admits_the_emr_groups_on_the_port_only(built: WarehouseWorld) -> None:
     warehouse = built.serverless
     group = resource(built.serverless_template, warehouse.security_group)
     assert group["Properties"]["SecurityGroupEgress"] == [
@@ -298,7 +296,7 @@ def test_security_group_admits_the_emr_groups_on_the_port_only(built: Built) -> 
     assert resources_of_type(built.serverless_template, "AWS::EC2::SecurityGroupEgress") == {}
 
 
-def test_serverless_data_api_grant_is_scoped_to_the_workgroup(built: Built) -> None:
+def test_serverless_data_api_grant_is_scoped_to_the_workgroup(built: WarehouseWorld) -> None:
     statements = role_statements(built.emr_template, built.emr_role)
     workgroup_arn = statement_with(statements, "redshift-data:ExecuteStatement")["Resource"]
     assert imported(workgroup_arn[0])
@@ -317,7 +315,7 @@ def test_serverless_data_api_grant_is_scoped_to_the_workgroup(built: Built) -> N
     ]
 
 
-def test_jdbc_url_and_secret(built: Built) -> None:
+def test_jdbc_url_and_secret(built: WarehouseWorld) -> None:
     stack = Stack.of(built.serverless)
     assert stack.resolve(built.serverless.jdbc_url) == {
         "Fn::Join": [
@@ -337,7 +335,7 @@ def test_jdbc_url_and_secret(built: Built) -> None:
 # -- provisioned --------------------------------------------------------------------------------------
 
 
-def test_cluster_is_private_encrypted_logged_with_managed_secret(built: Built) -> None:
+def test_cluster_is_private_encrypted_logged_with_managed_secret(built: WarehouseWorld) -> None:
     warehouse = built.provisioned
     cluster = resource(built.provisioned_template, warehouse.cluster)
     key = get_att(warehouse.key, "Arn")
@@ -371,7 +369,7 @@ def test_cluster_is_private_encrypted_logged_with_managed_secret(built: Built) -
     assert warehouse.namespace is None and warehouse.workgroup is None
 
 
-def test_parameter_group_requires_tls_and_logs_user_activity(built: Built) -> None:
+def test_parameter_group_requires_tls_and_logs_user_activity(built: WarehouseWorld) -> None:
     group = resource(built.provisioned_template, built.provisioned.parameter_group)
     assert group["Properties"]["ParameterGroupFamily"] == "redshift-1.0"
     assert group["Properties"]["Parameters"] == [
@@ -396,7 +394,7 @@ def test_single_node_cluster_has_no_node_count() -> None:
     assert warehouse.cluster.number_of_nodes is None
 
 
-def test_provisioned_role_is_trusted_by_redshift_only_and_scoped_to_its_prefixes(built: Built) -> None:
+def test_provisioned_role_is_trusted_by_redshift_only_and_scoped_to_its_prefixes(built: WarehouseWorld) -> None:
     role = resource(built.provisioned_template, built.provisioned.role)
     assert role["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {
         "Service": "redshift.amazonaws.com"
@@ -409,7 +407,7 @@ def test_provisioned_role_is_trusted_by_redshift_only_and_scoped_to_its_prefixes
     )
 
 
-def test_provisioned_data_api_grant_is_scoped_to_the_cluster_user_and_database(built: Built) -> None:
+def test_provisioned_data_api_grant_is_scoped_to_the_cluster_user_and_database(built: WarehouseWorld) -> None:
     statements = role_statements(built.provisioned_template, built.provisioned_role)
     cluster = ref(built.provisioned.cluster)
 
@@ -435,7 +433,7 @@ def test_provisioned_data_api_grant_is_scoped_to_the_cluster_user_and_database(b
     )
 
 
-def test_provisioned_security_group_admits_only_the_given_group(built: Built) -> None:
+def test_provisioned_security_group_admits_only_the_given_group(built: WarehouseWorld) -> None:
     ingress = resources_of_type(built.provisioned_template, "AWS::EC2::SecurityGroupIngress")
     assert len(ingress) == 1
     (rule,) = ingress.values()
@@ -445,11 +443,11 @@ def test_provisioned_security_group_admits_only_the_given_group(built: Built) ->
 # -- policy packs, lint, snapshot, removal ------------------------------------------------------------
 
 
-def test_no_unacknowledged_nag_findings(built: Built) -> None:
+def test_no_unacknowledged_nag_findings(built: WarehouseWorld) -> None:
     assert built.findings == []
 
 
-def test_default_port_and_data_api_acknowledgements_are_exact(built: Built) -> None:
+def test_default_port_and_data_api_acknowledgements_are_exact(built: WarehouseWorld) -> None:
     cluster_metadata = {k for m in built.provisioned.cluster.node.metadata if isinstance(m.data, dict) for k in m.data}
     assert "Annotation::AwsSolutions-RS4" in cluster_metadata
     role_metadata = {k for m in built.emr_role.node.metadata if isinstance(m.data, dict) for k in m.data}
@@ -457,16 +455,16 @@ def test_default_port_and_data_api_acknowledgements_are_exact(built: Built) -> N
 
 
 @pytest.mark.parametrize("stack_name", ["serverless", "provisioned"])
-def test_cfn_lint_clean(built: Built, stack_name: str) -> None:
+def test_cfn_lint_clean(built: WarehouseWorld, stack_name: str) -> None:
     template = getattr(built, f"{stack_name}_template")
     assert [str(m) for m in lint(json.dumps(template), regions=["us-east-1"])] == []
 
 
-def test_default_serverless_warehouse_snapshot(built: Built, template_snapshot: Any) -> None:
+def test_default_serverless_warehouse_snapshot(built: WarehouseWorld, template_snapshot: Any) -> None:
     assert template_snapshot == built.serverless_template
 
 
-def test_destroy_is_reverted_without_the_flag(built: Built) -> None:
+def test_destroy_is_reverted_without_the_flag(built: WarehouseWorld) -> None:
     for resource_type in ("AWS::RedshiftServerless::Namespace", "AWS::KMS::Key"):
         (found,) = resources_of_type(built.destroy_template, resource_type).values()
         assert found["DeletionPolicy"] == "Retain"
