@@ -169,7 +169,8 @@ class MonitoringProps(ValidatedProps):
     interruption in the account and region is forwarded; turn off in accounts that run other Spot workloads.
     Default: true (the platform's accounts are dedicated to it)."""
     dashboard_name: str | None = None
-    """Name of the CloudWatch dashboard (unique in the account and region, e.g. ``emr-platform-prod``).
+    """Name of the CloudWatch dashboard (unique in the account and region, e.g. ``emr-platform-prod``). The
+    bundled app names each compute stack's dashboard ``<dashboard_name>-<compute stack id>``.
     Default: a name CloudFormation generates from the stack and construct path."""
     email_subscribers: tuple[str, ...] = ()
     """E-mail addresses subscribed to the topic; each must confirm the subscription mail. Default: none."""
