@@ -19,7 +19,17 @@ from policy.findings import Finding, Severity, Tool
 
 #: Plugin names of the cdk-nag packs: every finding of theirs blocks, whatever its level.
 NAG_PACKS = frozenset(
-    {"AwsSolutions", "NIST.800.53.R5", "NIST.800.53.R4", "HIPAA.Security", "PCI.DSS.321", "Serverless", "EMR"}
+    {
+        "AwsSolutions",
+        "NIST.800.53.R5",
+        "NIST.800.53.R4",
+        "HIPAA.Security",
+        "PCI.DSS.321",
+        "Serverless",
+        "EMR",
+        # CloudFormation Guard (emr_constructs.guard): every finding blocks too.
+        "cdk-validator-cfnguard",
+    }
 )
 
 _SEVERITY = {"fatal": Severity.ERROR, "error": Severity.ERROR, "warning": Severity.WARNING}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aws_cdk import App
 
+from emr_constructs.guard import add_guard_validator
 from emr_constructs.limits import DEFAULT_ADVICE, CloudFormationLimits
 from emr_constructs.nag import add_policy_packs
 
@@ -22,6 +23,8 @@ def register_limits(app: App) -> None:
 
 def register_policy_packs(app: App) -> None:
     """AwsSolutions, NIST 800-53 r5, HIPAA, PCI DSS 3.2.1 and the library's EmrChecks (plus Serverless when
-    the app has Lambda functions); a finding fails the synth. Acknowledgements are copied into each
+    the app has Lambda functions), and the CloudFormation Guard rules (Control Tower proactive controls and
+    the library's rule files); a finding fails the synth. Acknowledgements are copied into each
     resource's template metadata so an auditor sees them in the deployed template."""
     add_policy_packs(app)
+    add_guard_validator(app)

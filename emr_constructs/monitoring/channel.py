@@ -21,6 +21,7 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk.interfaces import aws_events as events_refs
 from constructs import Construct
 
+from emr_constructs.guard import GuardRule, acknowledge_guard, restrict_grants_to_aws_services
 from emr_constructs.iam.acknowledgements import acknowledge
 from emr_constructs.monitoring.props import MonitoringProps
 from emr_constructs.placeholders import is_placeholder
@@ -93,6 +94,7 @@ class NotificationChannel:
             enable_key_rotation=True,
             removal_policy=removal_policy,
         )
+        restrict_grants_to_aws_services(self.key)
         # SNS asks KMS for data keys on behalf of the publishing service, with the topic ARN as encryption
         # context. The topic's own ARN cannot appear here (the topic already depends on the key), so the
         # context is limited to this account's topics in this region.
@@ -243,6 +245,12 @@ class NotificationChannel:
             "This queue is itself the dead-letter queue of the platform's EventBridge rule targets and SNS "
             "subscriptions; a dead-letter queue needs none of its own (cdk-nag only recognises queues named as "
             "another queue's dead-letter queue).",
+        )
+        acknowledge_guard(
+            queue,
+            [GuardRule.SQS_DLQ],
+            "This queue is itself the platform's dead-letter queue (EventBridge targets and SNS subscriptions); "
+            "a dead-letter queue needs none of its own.",
         )
         return queue
 

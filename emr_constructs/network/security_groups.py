@@ -6,12 +6,19 @@ from aws_cdk import aws_ec2 as ec2
 from constructs import Construct, DependencyGroup
 
 from emr_constructs.arguments import checked_arguments
+from emr_constructs.guard import GuardRule, acknowledge_guard
 from emr_constructs.tags import tag_for_emr_managed_policy
 
 #: The cluster's primary node calls the EMR service through the service-access group on this port.
 SERVICE_ACCESS_INGRESS_PORT = 9443
 #: The EMR service (through the service-access group) reaches the cluster managers on the nodes here.
 CLUSTER_MANAGER_PORT = 8443
+_OPEN_EGRESS_REASON = (
+    "All traffic out, as the groups EMR creates itself: the nodes reach S3 (bootstrap, EMR's package repositories), "
+    "the interface endpoints and each other. In an isolated VPC that reaches only the VPC and its endpoints; with a "
+    "NAT gateway it is also a route to the internet (EMR Management Guide, 'Working with Amazon EMR-managed "
+    "security groups', private subnets)."
+)
 
 
 class EmrSecurityGroups(Construct):
@@ -72,6 +79,8 @@ class EmrSecurityGroups(Construct):
             self.service_access_egress_to_primary,
             self.service_access_egress_to_core,
         )
+        for group in (self.primary, self.core):
+            acknowledge_guard(group, [GuardRule.EGRESS_OPEN_TO_WORLD, GuardRule.EGRESS_ALL_PROTOCOLS], _OPEN_EGRESS_REASON)
         tag_for_emr_managed_policy(self)
 
     @property

@@ -10,6 +10,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from emr_constructs.arguments import checked_arguments
+from emr_constructs.guard import GuardRule, acknowledge_guard, restrict_grants_to_aws_services
 from emr_constructs.iam.keys import allow_cloudwatch_logs
 from emr_constructs.network.props import InterfaceEndpoint, VpcProps
 from emr_constructs.removal import safe_removal_policy
@@ -137,6 +138,15 @@ class DataPlatformVpc(Construct):
         for subnet in self.cluster_subnets:
             tag_for_emr_managed_policy(subnet)
         self._acknowledge_nat_routes()
+        # CDK's singleton provider of restrict_default_security_group lives on the stack, not under this construct.
+        provider = Stack.of(self).node.try_find_child("Custom::VpcRestrictDefaultSGCustomResourceProvider")
+        if provider is not None:
+            acknowledge_guard(
+                provider,
+                [GuardRule.LAMBDA_IN_VPC],
+                "CDK's own handler that strips the default security group's rules: it only calls the EC2 API, "
+                "holds no data, and runs once at deployment (CT.LAMBDA.PR.3 wants functions in a VPC).",
+            )
 
         cluster_subnets = ec2.SubnetSelection(subnets=self.cluster_subnets)
         self.s3_endpoint = ec2.GatewayVpcEndpoint(
@@ -161,6 +171,8 @@ class DataPlatformVpc(Construct):
             enable_key_rotation=True,
             removal_policy=policy,
         )
+        if isinstance(self.flow_log_key, kms.Key):
+            restrict_grants_to_aws_services(self.flow_log_key)
         allow_cloudwatch_logs(self, self.flow_log_key)
         self.flow_log_group = logs.LogGroup(
             self,
@@ -168,6 +180,12 @@ class DataPlatformVpc(Construct):
             encryption_key=self.flow_log_key,
             retention=RETENTION_DAYS[props.flow_log_retention_days],
             removal_policy=policy,
+        )
+        acknowledge_guard(
+            self.flow_log_group,
+            [GuardRule.LOG_GROUP_RETENTION],
+            "CT.CLOUDWATCH.PR.2 wants 365 days or more; flow log retention is the VpcProps.flow_log_retention_days "
+            "setting of each environment (a cost choice; the packs' 90/365-day rules are checked separately)",
         )
         self.flow_log_role, self.flow_log_policy = self._flow_log_role()
         self.flow_log = ec2.FlowLog(

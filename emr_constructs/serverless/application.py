@@ -12,6 +12,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from emr_constructs.guard import restrict_grants_to_aws_services
 from emr_constructs.arguments import checked_arguments
 from emr_constructs.iam.acknowledgements import (
     acknowledge,
@@ -139,6 +140,8 @@ class EmrServerlessApplication(Construct):
             enable_key_rotation=True,
             removal_policy=self.removal_policy,
         )
+        if isinstance(self.log_key, kms.Key):
+            restrict_grants_to_aws_services(self.log_key)
         self.log_group: logs.LogGroup | None = None
         if props.cloudwatch_logging:
             allow_cloudwatch_logs(self, self.log_key)

@@ -12,6 +12,7 @@ from constructs import Construct
 
 from emr_constructs.arguments import checked_arguments
 from emr_constructs.errors import Checks, EmrConfigError, Problem
+from emr_constructs.guard import GuardRule, acknowledge_guard, restrict_grants_to_aws_services
 from emr_constructs.iam.acknowledgements import acknowledge, acknowledge_wildcard_resources
 from emr_constructs.removal import safe_removal_policy
 from emr_constructs.storage.props import ACCESS_LOGS, DataLakeProps, ZoneLifecycle, key_alias_problems
@@ -60,6 +61,15 @@ _REPLICATION_REASON = (
     "Cross-region replication is a disaster-recovery choice of the platform owner (a second region, its key "
     "and its cost); within the region versioning keeps overwritten and deleted objects for the zone's "
     "non-current retention, and the buckets are RETAINed when the stack is deleted."
+)
+_EVENT_NOTIFICATIONS_REASON = (
+    "Nothing in the platform reacts to object arrival: jobs run from EMR steps and schedules, and every request "
+    "to the bucket is recorded by S3 server access logging (CT.S3.PR.4 asks for notifications as a change feed)."
+)
+_OBJECT_LOCK_REASON = (
+    "Known gap, not a design choice: Object Lock is not offered by DataLake yet. Versioning and RETAIN keep data "
+    "through stack deletion, not against a principal allowed to delete object versions; only the platform's "
+    "roles hold s3:DeleteObject (never s3:DeleteObjectVersion) on the lake."
 )
 
 
@@ -125,6 +135,7 @@ class DataLake(Construct):
             pending_window=Duration.days(props.key_pending_window_days),
             removal_policy=self.removal_policy,
         )
+        restrict_grants_to_aws_services(self.key)
 
         self.access_logs_bucket = self._new_bucket(_ACCESS_LOGS_ID, ACCESS_LOGS, auto_delete=auto_delete)
         acknowledge(
@@ -135,6 +146,12 @@ class DataLake(Construct):
                 "PCI.DSS.321-S3DefaultEncryptionKMS",
             ],
             _ACCESS_LOG_BUCKET_REASON,
+        )
+        acknowledge_guard(self.access_logs_bucket, [GuardRule.S3_DEFAULT_ENCRYPTION_KMS], _ACCESS_LOG_BUCKET_REASON)
+        acknowledge_guard(
+            self.access_logs_bucket,
+            [GuardRule.S3_LOGGING],
+            "this is the server-access-log destination: logging it into itself would log its own log deliveries",
         )
 
         self._buckets: dict[Zone, s3.Bucket] = {
@@ -158,6 +175,8 @@ class DataLake(Construct):
                 ],
                 _REPLICATION_REASON,
             )
+            acknowledge_guard(bucket, [GuardRule.S3_EVENT_NOTIFICATIONS], _EVENT_NOTIFICATIONS_REASON)
+            acknowledge_guard(bucket, [GuardRule.S3_OBJECT_LOCK], _OBJECT_LOCK_REASON)
 
     # -- attributes -----------------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from constructs import Construct
 from emr_constructs.arguments import checked_arguments
 from emr_constructs.catalog import DataCatalog
 from emr_constructs.errors import Checks
+from emr_constructs.guard import GuardRule, acknowledge_guard, restrict_grants_to_aws_services
 from emr_constructs.iam.acknowledgements import acknowledge, acknowledge_inline_policies, grant_target
 from emr_constructs.network.interfaces import IPlatformNetwork
 from emr_constructs.removal import safe_removal_policy
@@ -131,6 +132,7 @@ class Warehouse(Construct):
             enable_key_rotation=True,
             removal_policy=self.removal_policy,
         )
+        restrict_grants_to_aws_services(self.key)
 
         principals: list[iam.IPrincipal] = [iam.ServicePrincipal("redshift.amazonaws.com")]
         if props.kind == WarehouseKind.SERVERLESS:
@@ -157,6 +159,13 @@ class Warehouse(Construct):
         )
         self.security_group.add_egress_rule(
             ec2.Peer.any_ipv4(), ec2.Port.tcp(443), "HTTPS to S3 (gateway endpoint), Glue, KMS and STS"
+        )
+        acknowledge_guard(
+            self.security_group,
+            [GuardRule.EGRESS_OPEN_TO_WORLD],
+            "HTTPS (TCP 443) only: with enhanced VPC routing S3 traffic follows the VPC's routes to the S3 gateway "
+            "endpoint; Glue, KMS and STS are reached through interface endpoints where the network has them, "
+            "else through the NAT gateway. Narrowing to the S3 prefix list needs its region-specific id.",
         )
         self._clients: list[ec2.ISecurityGroup] = []
         for client in client_security_groups:
@@ -353,6 +362,12 @@ class Warehouse(Construct):
             preferred_maintenance_window=size.preferred_maintenance_window,
         )
         self.cluster.apply_removal_policy(self.removal_policy)
+        acknowledge_guard(
+            self.cluster,
+            [GuardRule.REDSHIFT_AUDIT_LOGGING],
+            "Audit logging is on, to CloudWatch Logs (LogDestinationType cloudwatch, connection, user and "
+            "user-activity logs); CT.REDSHIFT.PR.2 only recognises an S3 BucketName.",
+        )
         if props.port == 5439:
             acknowledge(self.cluster, ["AwsSolutions-RS4"], _DEFAULT_PORT_REASON)
 
