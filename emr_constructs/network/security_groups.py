@@ -80,7 +80,9 @@ class EmrSecurityGroups(Construct):
             self.service_access_egress_to_core,
         )
         for group in (self.primary, self.core):
-            acknowledge_guard(group, [GuardRule.EGRESS_OPEN_TO_WORLD, GuardRule.EGRESS_ALL_PROTOCOLS], _OPEN_EGRESS_REASON)
+            acknowledge_guard(
+                group, [GuardRule.EGRESS_OPEN_TO_WORLD, GuardRule.EGRESS_ALL_PROTOCOLS], _OPEN_EGRESS_REASON
+            )
         tag_for_emr_managed_policy(self)
 
     @property

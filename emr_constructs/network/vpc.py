@@ -181,12 +181,13 @@ class DataPlatformVpc(Construct):
             retention=RETENTION_DAYS[props.flow_log_retention_days],
             removal_policy=policy,
         )
-        acknowledge_guard(
-            self.flow_log_group,
-            [GuardRule.LOG_GROUP_RETENTION],
-            "CT.CLOUDWATCH.PR.2 wants 365 days or more; flow log retention is the VpcProps.flow_log_retention_days "
-            "setting of each environment (a cost choice; the packs' 90/365-day rules are checked separately)",
-        )
+        if props.flow_log_retention_days < 365:
+            acknowledge_guard(
+                self.flow_log_group,
+                [GuardRule.LOG_GROUP_RETENTION],
+                "CT.CLOUDWATCH.PR.2 wants 365 days or more; flow log retention is the VpcProps.flow_log_retention_days "
+                "setting of each environment (a cost choice; the packs' 90/365-day rules are checked separately)",
+            )
         self.flow_log_role, self.flow_log_policy = self._flow_log_role()
         self.flow_log = ec2.FlowLog(
             self,

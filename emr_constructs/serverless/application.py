@@ -12,8 +12,8 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from emr_constructs.guard import restrict_grants_to_aws_services
 from emr_constructs.arguments import checked_arguments
+from emr_constructs.guard import GuardRule, acknowledge_guard, restrict_grants_to_aws_services
 from emr_constructs.iam.acknowledgements import (
     acknowledge,
     acknowledge_inline_policies,
@@ -65,6 +65,14 @@ _DESCRIBE_LOG_GROUPS_REASON = (
 _JOB_RUNS_REASON = (
     "Job runs are named by EMR Serverless at submission (<application ARN>/jobruns/<id>): the grant covers the runs "
     "of this application only."
+)
+
+
+#: CT.CLOUDWATCH.PR.2 accepts log groups kept for at least this long (or forever).
+_CT_LOG_RETENTION_DAYS = 365
+_LOG_RETENTION_REASON = (
+    "Retention is ServerlessApplicationProps.log_retention_days, a cost choice per environment: job logs are "
+    "also kept in the logs zone of the lake (CT.CLOUDWATCH.PR.2 wants 365 days or more)."
 )
 
 
@@ -132,6 +140,13 @@ class EmrServerlessApplication(Construct):
         prefix_list = props.s3_prefix_list_id
         s3_peer = ec2.Peer.prefix_list(prefix_list) if prefix_list else ec2.Peer.any_ipv4()
         self.security_group.add_egress_rule(s3_peer, ec2.Port.tcp(HTTPS), "HTTPS to S3 through the gateway endpoint")
+        if not prefix_list:
+            acknowledge_guard(
+                self.security_group,
+                [GuardRule.EGRESS_OPEN_TO_WORLD],
+                "HTTPS (TCP 443) only, to reach S3 through the gateway endpoint: set "
+                "ServerlessApplicationProps.s3_prefix_list_id (region-specific, no lookup at synth) to narrow it.",
+            )
 
         self.log_key: kms.IKey = log_key or kms.Key(
             self,
@@ -152,6 +167,8 @@ class EmrServerlessApplication(Construct):
                 retention=RETENTION_DAYS[props.log_retention_days],
                 removal_policy=self.removal_policy,
             )
+            if props.log_retention_days < _CT_LOG_RETENTION_DAYS:
+                acknowledge_guard(self.log_group, [GuardRule.LOG_GROUP_RETENTION], _LOG_RETENTION_REASON)
 
         self.resource = emrserverless.CfnApplication(
             self,

@@ -12,6 +12,7 @@ from constructs import Construct
 
 from emr_constructs.arguments import checked_arguments
 from emr_constructs.cluster import EmrCluster
+from emr_constructs.guard import GuardRule, acknowledge_guard
 from emr_constructs.iam.acknowledgements import acknowledge, acknowledge_inline_policies, acknowledge_wildcard_resources
 from emr_constructs.network.interfaces import IPlatformNetwork
 from emr_constructs.serverless import EmrServerlessApplication
@@ -158,6 +159,12 @@ class EmrStudio(Construct):
         )
         self.workspace_security_group.add_egress_rule(
             ec2.Peer.any_ipv4(), ec2.Port.tcp(HTTPS), "EMR Studio: Git repositories and AWS APIs over HTTPS"
+        )
+        acknowledge_guard(
+            self.workspace_security_group,
+            [GuardRule.EGRESS_OPEN_TO_WORLD],
+            "HTTPS (TCP 443) only: Workspaces clone and push Git repositories, which live on hosts outside the VPC "
+            "(EMR Management Guide, 'Define security groups to control EMR Studio network traffic').",
         )
         tag_for_emr_managed_policy(self.engine_security_group)
         tag_for_emr_managed_policy(self.workspace_security_group)
