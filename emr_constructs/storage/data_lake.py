@@ -15,7 +15,14 @@ from emr_constructs.errors import Checks, EmrConfigError, Problem
 from emr_constructs.guard import GuardRule, acknowledge_guard, restrict_grants_to_aws_services
 from emr_constructs.iam.acknowledgements import acknowledge, acknowledge_wildcard_resources
 from emr_constructs.removal import safe_removal_policy
-from emr_constructs.storage.props import ACCESS_LOGS, DataLakeProps, ZoneLifecycle, key_alias_problems
+from emr_constructs.storage.props import (
+    ACCESS_LOGS,
+    DataLakeProps,
+    ObjectLockMode,
+    ZoneLifecycle,
+    ZoneObjectLock,
+    key_alias_problems,
+)
 from emr_constructs.storage.zones import Zone
 
 #: Without this flag CDK grants log delivery through a bucket ACL, which cannot coexist with the
@@ -66,10 +73,14 @@ _EVENT_NOTIFICATIONS_REASON = (
     "Nothing in the platform reacts to object arrival: jobs run from EMR steps and schedules, and every request "
     "to the bucket is recorded by S3 server access logging (CT.S3.PR.4 asks for notifications as a change feed)."
 )
-_OBJECT_LOCK_REASON = (
-    "Known gap, not a design choice: Object Lock is not offered by DataLake yet. Versioning and RETAIN keep data "
-    "through stack deletion, not against a principal allowed to delete object versions; only the platform's "
-    "roles hold s3:DeleteObject (never s3:DeleteObjectVersion) on the lake."
+_OBJECT_LOCK_OFF_REASON = (
+    "Object Lock is off for this zone (DataLakeProps.object_lock): versioning and RETAIN keep its data through "
+    "stack deletion and the lifecycle's non-current retention; DataLake grants give s3:DeleteObject only, never "
+    "s3:DeleteObjectVersion. Turn it on per zone where deleted versions must stay recoverable."
+)
+_ACCESS_LOG_LOCK_REASON = (
+    "S3 does not deliver server access logs to a bucket with Object Lock (S3 User Guide, 'Enabling Amazon S3 "
+    "server access logging'); versioning, RETAIN and the 400-day lifecycle keep the logs."
 )
 
 
@@ -176,7 +187,17 @@ class DataLake(Construct):
                 _REPLICATION_REASON,
             )
             acknowledge_guard(bucket, [GuardRule.S3_EVENT_NOTIFICATIONS], _EVENT_NOTIFICATIONS_REASON)
-            acknowledge_guard(bucket, [GuardRule.S3_OBJECT_LOCK], _OBJECT_LOCK_REASON)
+        for key, bucket in self._lockable_buckets_without_lock().items():
+            acknowledge_guard(
+                bucket,
+                [GuardRule.S3_OBJECT_LOCK],
+                _ACCESS_LOG_LOCK_REASON if key == ACCESS_LOGS else _OBJECT_LOCK_OFF_REASON,
+            )
+
+    def _lockable_buckets_without_lock(self) -> dict[str, s3.Bucket]:
+        buckets = {zone.value: bucket for zone, bucket in self._buckets.items()}
+        buckets[ACCESS_LOGS] = self.access_logs_bucket
+        return {key: bucket for key, bucket in buckets.items() if key not in self.props.object_lock}
 
     # -- attributes -----------------------------------------------------------------------------------
 
@@ -302,7 +323,19 @@ class DataLake(Construct):
             versioned=True,
             removal_policy=self.removal_policy,
             auto_delete_objects=auto_delete,
+            **_object_lock(self.props.object_lock.get(bucket_key)),
         )
+
+
+def _object_lock(lock: ZoneObjectLock | None) -> dict[str, Any]:
+    if lock is None:
+        return {}
+    retention = (
+        s3.ObjectLockRetention.compliance
+        if lock.mode == ObjectLockMode.COMPLIANCE
+        else s3.ObjectLockRetention.governance
+    )
+    return {"object_lock_enabled": True, "object_lock_default_retention": retention(Duration.days(lock.retention_days))}
 
 
 def lifecycle_rules(lifecycle: ZoneLifecycle) -> list[s3.LifecycleRule]:

@@ -1,4 +1,4 @@
-"""Settings of the data lake: key, bucket names and per-zone lifecycle, with their S3/KMS rules.
+"""Settings of the data lake: key, bucket names, per-zone lifecycle and Object Lock, with their S3/KMS rules.
 
 Every class here is plain data (the app's settings loader builds them straight from JSON)
 and reports what S3 or KMS would reject at deploy time through ``problems()``.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from emr_constructs.errors import Checks, Problem
 from emr_constructs.props import ValidatedProps
@@ -216,6 +217,56 @@ class LakeLifecycle(ValidatedProps):
         return checks.problems
 
 
+#: S3 caps an Object Lock default retention period at 100 years.
+OBJECT_LOCK_MAX_DAYS = 36500
+
+
+class ObjectLockMode(StrEnum):
+    """S3 Object Lock retention modes (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html)."""
+
+    GOVERNANCE = "GOVERNANCE"
+    """A principal with ``s3:BypassGovernanceRetention`` can still delete or shorten a locked version."""
+    COMPLIANCE = "COMPLIANCE"
+    """Nobody, the account root included, can delete a locked version or shorten its retention."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ZoneObjectLock(ValidatedProps):
+    """S3 Object Lock with a default retention period for the new object versions of one zone bucket.
+
+    A locked version cannot be deleted or overwritten in place until its retention ends, by anyone who may
+    delete object versions (stolen credentials, a wrong cleanup job); versioning and RETAIN alone only
+    protect against stack deletion. Turning Object Lock on for an existing bucket updates it in place
+    (``ObjectLockEnabled`` is not a create-only property of ``AWS::S3::Bucket``), but it can never be turned
+    off again: S3 refuses, and the stack update fails.
+
+    Lifecycle rules keep working with retention: transitions move locked versions between storage classes,
+    an expiration of current objects only adds a delete marker, and S3 does not remove a non-current
+    version before its retention ends, so ``noncurrent_version_expiration_days`` shorter than
+    ``retention_days`` deletes it at the end of the retention, not earlier (S3 User Guide, "Managing
+    Object Lock": lifecycle and Object Lock).
+    """
+
+    mode: ObjectLockMode = ObjectLockMode.GOVERNANCE
+    """Default GOVERNANCE: administrators with ``s3:BypassGovernanceRetention`` can still undo a mistake.
+    COMPLIANCE only when a regulation asks for it: not even the account root can remove a version early."""
+
+    retention_days: int = 30
+    """Days each new object version is locked after it is written (1-36500). Default 30: time to notice and
+    undo a destructive job or stolen credentials, as the zones' non-current version retention."""
+
+    def _rules(self) -> list[Problem]:
+        checks = Checks()
+        checks.require(
+            1 <= self.retention_days <= OBJECT_LOCK_MAX_DAYS,
+            "retention_days",
+            self.retention_days,
+            "S3 locks new versions for 1 day to 100 years",
+            f"1-{OBJECT_LOCK_MAX_DAYS}",
+        )
+        return checks.problems
+
+
 @dataclass(frozen=True, kw_only=True)
 class DataLakeProps(ValidatedProps):
     """Data part of a :class:`DataLake`'s configuration."""
@@ -243,6 +294,12 @@ class DataLakeProps(ValidatedProps):
 
     lifecycle: LakeLifecycle = LakeLifecycle()
     """Lifecycle rules per bucket. Default: see :class:`LakeLifecycle`."""
+
+    object_lock: dict[str, ZoneObjectLock] = field(default_factory=dict)
+    """S3 Object Lock by zone (``raw``, ``curated``, ``analytics``, ``logs``, ``artifacts``). Default: none.
+    Not for the server-access-log bucket: S3 does not deliver server access logs to a bucket with Object Lock
+    (S3 User Guide, "Enabling Amazon S3 server access logging"). See :class:`ZoneObjectLock` for lifecycle
+    rules together with retention."""
 
     auto_delete_objects: bool = False
     """Empty the buckets when the stack is deleted. Only takes effect together with ``RemovalPolicy.DESTROY``
@@ -285,6 +342,19 @@ class DataLakeProps(ValidatedProps):
             )
         checks.extend(self._bucket_name_problems())
         checks.extend(self.lifecycle.problems(), "lifecycle")
+        zones = [zone.value for zone in Zone]
+        for key, lock in self.object_lock.items():
+            if key == ACCESS_LOGS:
+                checks.require(
+                    False,
+                    f"object_lock.{key}",
+                    lock.mode.value,
+                    "S3 does not deliver server access logs to a bucket with Object Lock",
+                    ", ".join(zones),
+                )
+                continue
+            checks.require(key in zones, f"object_lock.{key}", lock.mode.value, "unknown zone", ", ".join(zones))
+            checks.extend(lock.problems(), f"object_lock.{key}")
         return checks.problems
 
     def _bucket_name_problems(self) -> list[Problem]:
