@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from constructs import Construct
 
-from emr_constructs.network import DataPlatformVpc, EmrSecurityGroups, ExistingNetwork, IPlatformNetwork, VpcProps
+from emr_constructs.network import (
+    DataPlatformVpc,
+    EmrEgress,
+    EmrSecurityGroups,
+    ExistingNetwork,
+    IPlatformNetwork,
+    VpcProps,
+)
 from stacks.base import PlatformStack
 from stacks.settings import EnvironmentSettings
 
@@ -22,4 +29,14 @@ class NetworkStack(PlatformStack):
             self.network = DataPlatformVpc(
                 self, "Network", props=section.vpc or VpcProps(), removal_policy=self.stateful_removal_policy
             )
-        self.security_groups = EmrSecurityGroups(self, "EmrSecurityGroups", vpc=self.network.vpc)
+        # A VPC without NAT reaches AWS only through its endpoints: the EMR groups then send nothing else out.
+        endpoints = getattr(self.network, "endpoint_security_group", None)
+        isolated = isinstance(self.network, DataPlatformVpc) and self.network.props.nat_gateways == 0
+        restricted = isolated and endpoints is not None
+        self.security_groups = EmrSecurityGroups(
+            self,
+            "EmrSecurityGroups",
+            vpc=self.network.vpc,
+            egress=EmrEgress.VPC_ENDPOINTS if restricted else EmrEgress.OPEN,
+            endpoint_security_group=endpoints if restricted else None,
+        )

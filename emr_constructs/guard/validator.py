@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
+from typing import cast
 
-from aws_cdk import Acknowledgment, App, Validations
+from aws_cdk import Acknowledgment, App, IPolicyValidationPlugin, Validations
 from cdklabs.cdk_validator_cfnguard import CfnGuardValidator
 from constructs import IConstruct
 
@@ -49,7 +50,8 @@ def add_guard_validator(
 ) -> CfnGuardValidator:
     """Run :func:`guard_validator` at synth over every stack of ``app`` (register once, on the App, as the packs)."""
     validator = guard_validator(control_tower=control_tower, extra_rules=extra_rules)
-    Validations.of(app).add_plugins(validator)
+    # The package types itself against IPolicyValidationPluginBeta1; the shape is the one Validations runs.
+    Validations.of(app).add_plugins(cast(IPolicyValidationPlugin, validator))
     return validator
 
 

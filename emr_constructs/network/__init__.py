@@ -13,12 +13,13 @@ from emr_constructs.network.props import (
     InterfaceEndpoint,
     VpcProps,
 )
-from emr_constructs.network.security_groups import EmrSecurityGroups
+from emr_constructs.network.security_groups import EmrEgress, EmrSecurityGroups
 from emr_constructs.network.vpc import DataPlatformVpc
 
 __all__ = [
     "CLOUDWATCH_RETENTION_DAYS",
     "DataPlatformVpc",
+    "EmrEgress",
     "EmrSecurityGroups",
     "ExistingNetwork",
     "ExistingNetworkProps",

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from enum import StrEnum
+
+from aws_cdk import Token
 from aws_cdk import aws_ec2 as ec2
 from constructs import Construct, DependencyGroup
 
 from emr_constructs.arguments import checked_arguments
+from emr_constructs.errors import Checks
 from emr_constructs.guard import GuardRule, acknowledge_guard
 from emr_constructs.tags import tag_for_emr_managed_policy
 
@@ -13,6 +18,26 @@ from emr_constructs.tags import tag_for_emr_managed_policy
 SERVICE_ACCESS_INGRESS_PORT = 9443
 #: The EMR service (through the service-access group) reaches the cluster managers on the nodes here.
 CLUSTER_MANAGER_PORT = 8443
+HTTPS = 443
+_PREFIX_LIST = re.compile(r"^pl-([0-9a-f]{8}|[0-9a-f]{17})$")
+_HTTPS_ANYWHERE_REASON = (
+    "HTTPS (TCP 443) only, for S3 through the gateway endpoint: no s3_prefix_list_id was given (it is "
+    "region-specific and the library makes no lookup at synth). In a VPC without a NAT gateway this reaches "
+    "only the VPC's endpoints."
+)
+
+
+class EmrEgress(StrEnum):
+    """What the primary and core/task groups may send out."""
+
+    OPEN = "open"
+    """All traffic to 0.0.0.0/0, as the groups EMR creates itself (acknowledged in the template)."""
+    VPC_ENDPOINTS = "vpc-endpoints"
+    """Only what a cluster in a private subnet needs: all traffic among the cluster's own groups, TCP 9443 from
+    the primary node to the service-access group, HTTPS to the interface endpoints' group and HTTPS to S3
+    (its prefix list when given). For VPCs whose AWS services are all reached through endpoints."""
+
+
 _OPEN_EGRESS_REASON = (
     "All traffic out, as the groups EMR creates itself: the nodes reach S3 (bootstrap, EMR's package repositories), "
     "the interface endpoints and each other. In an isolated VPC that reaches only the VPC and its endpoints; with a "
@@ -47,16 +72,55 @@ class EmrSecurityGroups(Construct):
     """
 
     @checked_arguments
-    def __init__(self, scope: Construct, id: str, *, vpc: ec2.IVpc) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        vpc: ec2.IVpc,
+        egress: EmrEgress = EmrEgress.OPEN,
+        endpoint_security_group: ec2.ISecurityGroup | None = None,
+        s3_prefix_list_id: str | None = None,
+    ) -> None:
+        """:param egress: default OPEN, EMR's own default; VPC_ENDPOINTS where every AWS service the cluster
+            uses has an endpoint in the VPC (EMR Management Guide, "Working with Amazon EMR-managed security
+            groups", private subnets).
+        :param endpoint_security_group: the interface endpoints' group (``DataPlatformVpc.endpoint_security_group``),
+            reached over HTTPS with VPC_ENDPOINTS.
+        :param s3_prefix_list_id: the region's S3 prefix list (``pl-...``); with VPC_ENDPOINTS, HTTPS to S3 goes
+            only to it. Default none: HTTPS to any address, acknowledged in the template.
+        """
         super().__init__(scope, id)
+        checks = Checks()
+        if s3_prefix_list_id is not None and not Token.is_unresolved(s3_prefix_list_id):
+            checks.require(
+                _PREFIX_LIST.match(s3_prefix_list_id) is not None,
+                "s3_prefix_list_id",
+                s3_prefix_list_id,
+                "not a prefix list id",
+                "pl- followed by 8 or 17 hex digits, e.g. 'pl-6ea54007'",
+            )
+        restricted = EmrEgress(egress) == EmrEgress.VPC_ENDPOINTS
+        checks.require(
+            restricted or (endpoint_security_group is None and s3_prefix_list_id is None),
+            "egress",
+            EmrEgress(egress).value,
+            "endpoint_security_group and s3_prefix_list_id only narrow restricted egress",
+            EmrEgress.VPC_ENDPOINTS.value,
+        )
+        checks.raise_if_any(self.node.path)
+        self.egress = EmrEgress(egress)
         self.primary = self._group(
-            "Primary", vpc, "EMR-managed group of the primary node, EMR adds the cluster rules at launch", egress=True
+            "Primary",
+            vpc,
+            "EMR-managed group of the primary node, EMR adds the cluster rules at launch",
+            egress=not restricted,
         )
         self.core = self._group(
             "Core",
             vpc,
             "EMR-managed group of the core and task nodes, EMR adds the cluster rules at launch",
-            egress=True,
+            egress=not restricted,
         )
         self.service_access = self._group(
             "ServiceAccess", vpc, "EMR service access to clusters in private subnets", egress=False
@@ -79,10 +143,13 @@ class EmrSecurityGroups(Construct):
             self.service_access_egress_to_primary,
             self.service_access_egress_to_core,
         )
-        for group in (self.primary, self.core):
-            acknowledge_guard(
-                group, [GuardRule.EGRESS_OPEN_TO_WORLD, GuardRule.EGRESS_ALL_PROTOCOLS], _OPEN_EGRESS_REASON
-            )
+        if restricted:
+            self._restrict_egress(endpoint_security_group, s3_prefix_list_id)
+        else:
+            for group in (self.primary, self.core):
+                acknowledge_guard(
+                    group, [GuardRule.EGRESS_OPEN_TO_WORLD, GuardRule.EGRESS_ALL_PROTOCOLS], _OPEN_EGRESS_REASON
+                )
         tag_for_emr_managed_policy(self)
 
     @property
@@ -90,6 +157,45 @@ class EmrSecurityGroups(Construct):
         """The groups every node of the cluster is in (primary, core/task): what a database such as
         Redshift admits to let "the cluster" connect, e.g. ``redshift_group.add_ingress_rule(g, port)``."""
         return (self.primary, self.core)
+
+    def _restrict_egress(self, endpoints: ec2.ISecurityGroup | None, s3_prefix_list_id: str | None) -> None:
+        nodes = {"Primary": self.primary, "Core": self.core}
+        for source_name, source in nodes.items():
+            for target_name, target in nodes.items():
+                self.rules.add(
+                    ec2.CfnSecurityGroupEgress(
+                        self,
+                        f"{source_name}To{target_name}",
+                        group_id=source.security_group_id,
+                        destination_security_group_id=target.security_group_id,
+                        ip_protocol="-1",
+                        description=f"EMR: {source_name.lower()} nodes reach the cluster's {target_name.lower()} nodes",
+                    )
+                )
+        self.rules.add(
+            ec2.CfnSecurityGroupEgress(
+                self,
+                "PrimaryToServiceAccess",
+                group_id=self.primary.security_group_id,
+                destination_security_group_id=self.service_access.security_group_id,
+                ip_protocol="tcp",
+                from_port=SERVICE_ACCESS_INGRESS_PORT,
+                to_port=SERVICE_ACCESS_INGRESS_PORT,
+                description="EMR: the primary node reaches the EMR service through the service-access group",
+            )
+        )
+        # The HTTPS rules CDK writes as resources under each group: the cluster must wait for them too.
+        self.rules.add(self.primary, self.core)
+        for group in nodes.values():
+            if endpoints is not None:
+                group.add_egress_rule(endpoints, ec2.Port.tcp(HTTPS), "HTTPS to the interface VPC endpoints")
+            if s3_prefix_list_id is not None:
+                group.add_egress_rule(
+                    ec2.Peer.prefix_list(s3_prefix_list_id), ec2.Port.tcp(HTTPS), "HTTPS to S3 (gateway endpoint)"
+                )
+            else:
+                group.add_egress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(HTTPS), "HTTPS to S3 (gateway endpoint)")
+                acknowledge_guard(group, [GuardRule.EGRESS_OPEN_TO_WORLD], _HTTPS_ANYWHERE_REASON)
 
     def _group(self, id: str, vpc: ec2.IVpc, description: str, *, egress: bool) -> ec2.SecurityGroup:
         return ec2.SecurityGroup(self, id, vpc=vpc, description=description, allow_all_outbound=egress)
