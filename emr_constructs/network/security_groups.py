@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
 
 from aws_cdk import Token
@@ -12,6 +11,7 @@ from constructs import Construct, DependencyGroup
 from emr_constructs.arguments import checked_arguments
 from emr_constructs.errors import Checks
 from emr_constructs.guard import GuardRule, acknowledge_guard
+from emr_constructs.network.prefix_lists import prefix_list_problems
 from emr_constructs.tags import tag_for_emr_managed_policy
 
 #: The cluster's primary node calls the EMR service through the service-access group on this port.
@@ -19,7 +19,6 @@ SERVICE_ACCESS_INGRESS_PORT = 9443
 #: The EMR service (through the service-access group) reaches the cluster managers on the nodes here.
 CLUSTER_MANAGER_PORT = 8443
 HTTPS = 443
-_PREFIX_LIST = re.compile(r"^pl-([0-9a-f]{8}|[0-9a-f]{17})$")
 _HTTPS_ANYWHERE_REASON = (
     "HTTPS (TCP 443) only, for S3 through the gateway endpoint: no s3_prefix_list_id was given (it is "
     "region-specific and the library makes no lookup at synth). In a VPC without a NAT gateway this reaches "
@@ -93,13 +92,7 @@ class EmrSecurityGroups(Construct):
         super().__init__(scope, id)
         checks = Checks()
         if s3_prefix_list_id is not None and not Token.is_unresolved(s3_prefix_list_id):
-            checks.require(
-                _PREFIX_LIST.match(s3_prefix_list_id) is not None,
-                "s3_prefix_list_id",
-                s3_prefix_list_id,
-                "not a prefix list id",
-                "pl- followed by 8 or 17 hex digits, e.g. 'pl-6ea54007'",
-            )
+            checks.extend(prefix_list_problems("s3_prefix_list_id", s3_prefix_list_id))
         restricted = EmrEgress(egress) == EmrEgress.VPC_ENDPOINTS
         checks.require(
             restricted or (endpoint_security_group is None and s3_prefix_list_id is None),

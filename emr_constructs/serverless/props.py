@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from emr_constructs.errors import Checks, Problem
+from emr_constructs.network.prefix_lists import prefix_list_problems
 from emr_constructs.network.props import CLOUDWATCH_RETENTION_DAYS
 from emr_constructs.props import ValidatedProps
 from emr_constructs.serverless.releases import (
@@ -73,7 +74,6 @@ WORKER_COUNT = (1, 1_000_000)
 DEFAULT_RELEASE = "emr-7.14.0"
 
 _NAME = re.compile(r"^[A-Za-z0-9._/#-]{1,64}$")
-_PREFIX_LIST = re.compile(r"^pl-([0-9a-f]{8}|[0-9a-f]{17})$")
 # An ECR image: <account>.dkr.ecr.<region>.amazonaws.com[.cn]/<repository>:<tag> or @sha256:<digest>.
 _IMAGE_URI = re.compile(
     r"^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/[a-z0-9][a-z0-9._/-]*(:[\w.-]{1,128}|@sha256:[a-f0-9]{64})$"
@@ -305,13 +305,7 @@ class ServerlessApplicationProps(ValidatedProps):
                 "a log prefix is a folder: EMR Serverless appends applications/<id>/jobs/... to it",
                 "a prefix ending in '/', e.g. 'emr-serverless/analytics/'",
             )
-        checks.require(
-            self.s3_prefix_list_id is None or _PREFIX_LIST.match(self.s3_prefix_list_id) is not None,
-            "s3_prefix_list_id",
-            self.s3_prefix_list_id,
-            "not a prefix list id",
-            "pl- followed by 8 or 17 hex digits, e.g. 'pl-6ea54007'",
-        )
+        checks.extend(prefix_list_problems("s3_prefix_list_id", self.s3_prefix_list_id))
         if self.scripts_prefix is not None:
             checks.extend(replace(p, field="scripts_prefix") for p in grant_prefix_problems(self.scripts_prefix))
         for key, value in self.tags.items():

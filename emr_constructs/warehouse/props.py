@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from emr_constructs.catalog.props import key_prefix_problems
 from emr_constructs.errors import Checks, Problem
+from emr_constructs.network.prefix_lists import prefix_list_problems
 from emr_constructs.props import ValidatedProps
 from emr_constructs.storage import DATA_ZONES, Zone
 
@@ -193,6 +194,11 @@ class WarehouseProps(ValidatedProps):
     data_api_db_user: str = "emr_etl"
     """Database user that :meth:`Warehouse.grant_data_api` issues temporary credentials for on a provisioned
     cluster (Serverless maps the caller's IAM identity instead). Default ``emr_etl``."""
+    s3_prefix_list_id: str | None = None
+    """The region's AWS-managed S3 prefix list (``pl-...``): the warehouse's group then sends HTTPS to S3 only,
+    besides the interface endpoints' group. Default none: HTTPS to any address (acknowledged in the template);
+    enhanced VPC routing sends COPY/UNLOAD traffic through the VPC's routes either way. (Its id differs per
+    region and needs a lookup, which the library does not make at synth.)"""
 
     def _rules(self) -> list[Problem]:
         checks = Checks()
@@ -213,6 +219,7 @@ class WarehouseProps(ValidatedProps):
             "lowercase letters, digits and '_', starting with a letter, 1-64 characters",
         )
         checks.extend(user_name_problems("admin_username", self.admin_username))
+        checks.extend(prefix_list_problems("s3_prefix_list_id", self.s3_prefix_list_id))
         checks.extend(user_name_problems("data_api_db_user", self.data_api_db_user))
         checks.require(
             self.data_api_db_user != self.admin_username,

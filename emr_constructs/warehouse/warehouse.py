@@ -157,16 +157,27 @@ class Warehouse(Construct):
             allow_all_outbound=False,
             description=f"Redshift warehouse {self.node.path}: clients on {props.port}, HTTPS out",
         )
-        self.security_group.add_egress_rule(
-            ec2.Peer.any_ipv4(), ec2.Port.tcp(443), "HTTPS to S3 (gateway endpoint), Glue, KMS and STS"
-        )
-        acknowledge_guard(
-            self.security_group,
-            [GuardRule.EGRESS_OPEN_TO_WORLD],
-            "HTTPS (TCP 443) only: with enhanced VPC routing S3 traffic follows the VPC's routes to the S3 gateway "
-            "endpoint; Glue, KMS and STS are reached through interface endpoints where the network has them, "
-            "else through the NAT gateway. Narrowing to the S3 prefix list needs its region-specific id.",
-        )
+        # DataPlatformVpc's interface endpoints have a group of their own (IPlatformNetwork does not promise one).
+        endpoints: ec2.ISecurityGroup | None = getattr(network, "endpoint_security_group", None)
+        if endpoints is not None:
+            self.security_group.add_egress_rule(
+                endpoints, ec2.Port.tcp(443), "HTTPS to the interface VPC endpoints (Glue, KMS, STS)"
+            )
+        if props.s3_prefix_list_id is not None:
+            self.security_group.add_egress_rule(
+                ec2.Peer.prefix_list(props.s3_prefix_list_id), ec2.Port.tcp(443), "HTTPS to S3 (gateway endpoint)"
+            )
+        else:
+            self.security_group.add_egress_rule(
+                ec2.Peer.any_ipv4(), ec2.Port.tcp(443), "HTTPS to S3 (gateway endpoint), Glue, KMS and STS"
+            )
+            acknowledge_guard(
+                self.security_group,
+                [GuardRule.EGRESS_OPEN_TO_WORLD],
+                "HTTPS (TCP 443) only: with enhanced VPC routing S3 traffic follows the VPC's routes to the S3 "
+                "gateway endpoint; Glue, KMS and STS go to the interface endpoints where the network has them, "
+                "else through the NAT gateway. Set WarehouseProps.s3_prefix_list_id to narrow it to S3.",
+            )
         self._clients: list[ec2.ISecurityGroup] = []
         for client in client_security_groups:
             self.allow_client(client)
