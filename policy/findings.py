@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 class Tool(enum.StrEnum):
     NAG = "cdk-nag"
+    GUARD = "cfn-guard"
     CDK = "cdk-validation"
     CFN_LINT = "cfn-lint"
     CHECKOV = "checkov"

@@ -27,10 +27,10 @@ NAG_PACKS = frozenset(
         "PCI.DSS.321",
         "Serverless",
         "EMR",
-        # CloudFormation Guard (emr_constructs.guard): every finding blocks too.
-        "cdk-validator-cfnguard",
     }
 )
+#: CloudFormation Guard at synth (emr_constructs.guard): every finding blocks too, reported as its own tool.
+GUARD_PLUGIN = "cdk-validator-cfnguard"
 
 _SEVERITY = {"fatal": Severity.ERROR, "error": Severity.ERROR, "warning": Severity.WARNING}
 
@@ -60,7 +60,8 @@ def findings(assembly: Assembly) -> list[Finding]:
 
 def _plugin_findings(assembly: Assembly, plugin: Mapping[str, Any]) -> list[Finding]:
     name = str(plugin.get("pluginName", "?"))
-    is_pack = name in NAG_PACKS
+    is_pack = name in NAG_PACKS or name == GUARD_PLUGIN
+    tool = Tool.GUARD if name == GUARD_PLUGIN else Tool.NAG if is_pack else Tool.CDK
     error = (plugin.get("metadata") or {}).get("error")
     if plugin.get("conclusion") == "failure" and not plugin.get("violations"):
         return [_gate_problem(f"plugin-failed:{name}", str(error or f"validation plugin {name} failed"))]
@@ -72,7 +73,7 @@ def _plugin_findings(assembly: Assembly, plugin: Mapping[str, Any]) -> list[Find
             stack = assembly.stack_of(path)
             found.append(
                 Finding(
-                    tool=Tool.NAG if is_pack else Tool.CDK,
+                    tool=tool,
                     rule=str(violation.get("ruleName", "?")),
                     stack=stack.path if stack else "",
                     resource=path,

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from policy.acknowledgements import CDK_TEMPLATE_VALIDATION
 from policy.assembly import StackTemplate
 from policy.findings import Acknowledgement, Finding, Skip, Tool
+from policy.nag import GUARD_PLUGIN
 from policy.snapshots import StackChanges
 
 MAX_LINES = 60
@@ -104,14 +105,14 @@ def render(result: GateResult) -> str:
 
 def _stack_table(result: GateResult) -> list[str]:
     rows = [
-        "| environment | stack | cdk-nag open | acknowledged | cfn-lint errors/warnings | checkov failed/skipped "
+        "| environment | stack | cdk-nag/Guard open | acknowledged | cfn-lint errors/warnings | checkov failed/skipped "
         "| template vs snapshot |",
         "|---|---|---|---|---|---|---|",
     ]
     changes = {c.stack: c.status for c in result.snapshot_changes}
     for stack in result.stacks:
         mine = [f for f in result.findings if f.stack == stack.path]
-        nag = sum(1 for f in mine if f.tool in (Tool.NAG, Tool.CDK) and f.blocking)
+        nag = sum(1 for f in mine if f.tool in (Tool.NAG, Tool.GUARD, Tool.CDK) and f.blocking)
         lint_errors = sum(1 for f in mine if f.tool is Tool.CFN_LINT and f.blocking)
         lint_warnings = sum(1 for f in mine if f.tool is Tool.CFN_LINT and not f.blocking)
         checkov = sum(1 for f in mine if f.tool is Tool.CHECKOV)
@@ -124,11 +125,16 @@ def _stack_table(result: GateResult) -> list[str]:
     return rows
 
 
+def _acknowledged_tool(rule: str) -> Tool:
+    if rule.startswith(CDK_TEMPLATE_VALIDATION):
+        return Tool.CDK
+    return Tool.GUARD if rule.startswith(f"{GUARD_PLUGIN}::") else Tool.NAG
+
+
 def _counts(result: GateResult) -> list[str]:
     counts: Counter[tuple[str, str]] = Counter((str(f.tool), f.rule) for f in result.findings if f.blocking)
     handled: Counter[tuple[str, str]] = Counter(
-        (str(Tool.CDK if a.rule.startswith(CDK_TEMPLATE_VALIDATION) else Tool.NAG), a.rule)
-        for a in result.acknowledgements
+        (str(_acknowledged_tool(a.rule)), a.rule.removeprefix(f"{GUARD_PLUGIN}::")) for a in result.acknowledgements
     )
     handled.update((str(Tool.CHECKOV), s.check) for s in result.skips)
     keys = sorted(counts.keys() | handled.keys())
