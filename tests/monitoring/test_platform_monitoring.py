@@ -28,6 +28,7 @@ from emr_constructs.monitoring import (
     PlatformMonitoring,
     ThresholdAlarm,
 )
+from tests.guard import DENY_GRANTS
 from tests.monitoring import stand_ins
 from tests.support import assert_no_nag_findings, new_app
 
@@ -467,6 +468,7 @@ def test_key_is_rotated_and_usable_only_by_alarms_and_rules_for_topics_here(worl
         }
 
     assert statements[1:] == [
+        DENY_GRANTS,
         service_statement("AllowCloudWatchAlarmsToUseTheKey", "cloudwatch.amazonaws.com", arn("cloudwatch", "alarm:*")),
         service_statement("AllowEventBridgeRulesToUseTheKey", "events.amazonaws.com", arn("events", "rule/*")),
     ]

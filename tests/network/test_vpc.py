@@ -28,6 +28,7 @@ from emr_constructs.network.props import allocate_subnets
 from emr_constructs.network.vpc import RETENTION_DAYS
 from emr_constructs.removal import ALLOW_DESTROY_CONTEXT
 from emr_constructs.tags import EMR_MANAGED_POLICY_TAG_KEY, EMR_MANAGED_POLICY_TAG_VALUE
+from tests.guard import DENY_GRANTS
 from tests.support import assert_no_nag_findings, new_app, new_stack
 
 EMR_TAG = {"Key": EMR_MANAGED_POLICY_TAG_KEY, "Value": EMR_MANAGED_POLICY_TAG_VALUE}
@@ -300,7 +301,9 @@ def test_created_key_rotates_and_only_cloudwatch_logs_of_this_region_may_use_it(
     key = resources(built.default_t, "AWS::KMS::Key")["NetworkFlowLogKeyF785E5F9"]
     assert key["Properties"]["EnableKeyRotation"] is True
     assert key["DeletionPolicy"] == "Retain"
-    logs_statement = next(s for s in key["Properties"]["KeyPolicy"]["Statement"] if s.get("Sid"))
+    statements = key["Properties"]["KeyPolicy"]["Statement"]
+    assert DENY_GRANTS in statements
+    logs_statement = next(s for s in statements if s.get("Sid", "").startswith("Allow"))
     assert logs_statement == {
         "Sid": "AllowCloudWatchLogsOfThisRegion",
         "Effect": "Allow",

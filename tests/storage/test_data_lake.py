@@ -275,11 +275,19 @@ def test_acknowledgements_are_pinned(built: tuple[Stack, DataLake, dict[str, Any
         "HIPAA.Security-S3BucketReplicationEnabled",
         "PCI.DSS.321-S3BucketReplicationEnabled",
     ]
-    expected = {f"Test/Lake/{name}Bucket": replication for name in ("Raw", "Curated", "Analytics", "Logs", "Artifacts")}
+    # Guard: no event notifications anywhere, no Object Lock (off by default), and what the log bucket cannot have.
+    guard = ["s3_event_notifications_enabled_check", "s3_bucket_object_lock_enabled_check"]
+    expected = {
+        f"Test/Lake/{name}Bucket": [*replication, *guard]
+        for name in ("Raw", "Curated", "Analytics", "Logs", "Artifacts")
+    }
     expected["Test/Lake/AccessLogsBucket"] = [
         "NIST.800.53.R5-S3DefaultEncryptionKMS",
         "HIPAA.Security-S3DefaultEncryptionKMS",
         "PCI.DSS.321-S3DefaultEncryptionKMS",
+        "s3_bucket_default_encryption_kms_check",
+        "s3_bucket_logging_enabled_check",
         *replication,
+        *guard,
     ]
     assert acknowledged == expected
