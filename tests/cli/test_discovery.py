@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -208,13 +208,17 @@ def test_help_runs_without_node_in_under_half_a_second(tmp_path: Path) -> None:
     env["PATH"] = str(tmp_path)
     command = [sys.executable, "-m", "emr_constructs.cli.main", "--help"]
     best = float("inf")
-    for _ in range(3):  # the best of three: a shared 2-core machine is noisy
-        started = time.perf_counter()
+    for _ in range(3):  # the best of three
+        # CPU time of the child (user + system), not wall time: on a loaded shared machine the wall clock
+        # measures the other processes; the CPU the CLI spends starting up is what Node.js or jsii would add.
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, check=False)
-        best = min(best, time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        spent = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        best = min(best, spent)
         assert result.returncode == 0, result.stderr
     assert "cost" in result.stdout and "preflight" in result.stdout
-    assert best < 0.5, f"emr-platform --help took {best:.2f} s"
+    assert best < 0.5, f"emr-platform --help took {best:.2f} s of CPU"
 
 
 def test_submit_finds_the_bucket_in_any_stacks_exports(
