@@ -20,6 +20,7 @@ from emr_constructs import EmrConfigError
 from emr_constructs.catalog import DataCatalog, ZonePrefix, grant_zone_access
 from emr_constructs.cluster import ClusterProps, EmrCluster
 from emr_constructs.discovery_tags import tag_platform_environment
+from emr_constructs.guard import add_guard_validator
 from emr_constructs.limits import CloudFormationLimits
 from emr_constructs.monitoring import MonitoringProps, PlatformMonitoring
 from emr_constructs.nag import add_policy_packs
@@ -85,6 +86,7 @@ def main() -> int:
         return 1
     CloudFormationLimits.apply(app)
     add_policy_packs(app)
+    add_guard_validator(app)
     app.synth()
     return 0
 
