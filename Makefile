@@ -21,10 +21,12 @@ NODE_STAMP := node_modules/.stamp-cdk-cli
 # checkov pins boto3/packaging versions that conflict with ours: it gets a virtualenv of its own.
 CHECKOV_VENV := .tools/checkov
 CHECKOV_STAMP := $(CHECKOV_VENV)/.stamp
+PEER_VENV := .tools/peer-dsf
+PEER_STAMP := $(PEER_VENV)/.stamp
 PYTEST_ARGS ?=
 ENVS := $(basename $(notdir $(wildcard config/*.json)))
 
-.PHONY: help setup synth test lint typecheck unit snapshot-update check bench rehearse demo clean
+.PHONY: help setup lock synth test lint typecheck unit snapshot-update check bench rehearse demo clean
 
 help:
 	@echo "make synth            set up from nothing, then synthesize every environment into cdk.out/ (policy packs on)"
@@ -33,15 +35,19 @@ help:
 	@echo "make snapshot-update  refresh the template snapshots after an intended change"
 	@echo "make check            the pull-request policy gate over cdk.out"
 	@echo "make rehearse         create every stack in moto from cdk.out, then run the operator CLI against it"
-	@echo "make bench            synth benchmark (not part of make test)"
 	@echo "make demo             reference batch ETL on this machine: sample data, local Spark, figures (build/demo/)"
+	@echo "make bench            synth benchmark with the peer and fresh-clone set-up (BENCH_ARGS=--quick: < 1 min)"
+	@echo "make lock             re-lock every package after editing a pin in requirements*.txt"
 	@echo "make clean            remove cdk.out and caches (keeps .venv and node_modules)"
 
-$(PY_STAMP): requirements.txt requirements-dev.txt pyproject.toml
-	@echo "==> Python: creating $(VENV) and installing pinned packages (requirements-dev.txt)"
+# requirements.lock pins and hashes every package (requirements*.txt name the direct ones): uv installs
+# exactly that set, bootstrapped with pip from its own hashed entry in the lock. After editing a pin: make lock.
+$(PY_STAMP): requirements.lock pyproject.toml
+	@echo "==> Python: creating $(VENV) and installing requirements.lock with uv"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --requirement requirements-dev.txt
-	@$(BIN)/python -m pip install --quiet --no-deps --editable .
+	@$(BIN)/python -m pip install --quiet --require-hashes --requirement <($(call lock_entry,uv,requirements.lock))
+	@$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python --require-hashes requirements.lock
+	@$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps --no-build-isolation --editable .
 	@echo "==> Node.js in the venv: $$($(BIN)/node --version)"
 	@touch $@
 
@@ -50,13 +56,26 @@ $(NODE_STAMP): package.json package-lock.json $(PY_STAMP)
 	@$(BIN)/npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-$(CHECKOV_STAMP): policy/requirements-checkov.txt
-	@echo "==> checkov: separate virtualenv $(CHECKOV_VENV) (policy/requirements-checkov.txt)"
-	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
-	@$(CHECKOV_VENV)/bin/python -m pip install --quiet --requirement policy/requirements-checkov.txt
+# Only `make check` needs checkov (not synth or test).
+$(CHECKOV_STAMP): policy/requirements-checkov.lock $(PY_STAMP)
+	@echo "==> checkov: separate virtualenv $(CHECKOV_VENV) (policy/requirements-checkov.lock)"
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv --without-pip $(CHECKOV_VENV)
+	@$(BIN)/uv pip sync --quiet --compile-bytecode --python $(CHECKOV_VENV)/bin/python --require-hashes policy/requirements-checkov.lock
 	@touch $@
 
-setup: $(PY_STAMP) $(NODE_STAMP) $(CHECKOV_STAMP)
+# One hashed entry of a uv lock file (the name==version line and its --hash lines).
+lock_entry = awk '/^$(1)==/{p=1} p{print; if ($$0 !~ /\\$$/) exit}' $(2)
+
+# Regenerate both lock files from the direct pins (needs the network; commit the result with the pin).
+lock: $(PY_STAMP)
+	@uv pip compile --quiet --generate-hashes --python-version 3.11 requirements-dev.txt -o requirements.lock
+	@uv pip compile --quiet --generate-hashes --python-version 3.11 policy/requirements-checkov.txt \
+		-o policy/requirements-checkov.lock
+	@uv pip compile --quiet --generate-hashes --python-version 3.11 bench/requirements-peer.txt \
+		-o bench/requirements-peer.lock
+	@echo "==> locked: $$(grep -c '^[^ #]' requirements.lock) packages, checkov $$(grep -c '^[^ #]' policy/requirements-checkov.lock)"
+
+setup: $(PY_STAMP) $(NODE_STAMP)
 	@echo "==> environment ready: $$(python --version), node $$(node --version), cdk $$($(CDK) --version)"
 
 synth: setup
@@ -80,18 +99,32 @@ unit: setup
 	@echo "==> pytest (2 workers; each test module stays on one worker, so module fixtures synthesize once)"
 	@python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
-test: lint typecheck unit
+# mypy runs beside pytest (the suite waits on jsii/Node much of the time); its report is printed after pytest's.
+test: lint
+	@echo "==> mypy (strict) in the background; pytest (2 workers, each test module on one worker)"
+	@log=$$(mktemp); mypy > $$log 2>&1 & mypy_pid=$$!; \
+	python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS) || unit_rc=$$?; \
+	wait $$mypy_pid || mypy_rc=$$?; echo "==> mypy"; cat $$log; rm -f $$log; \
+	test $${unit_rc:-0} -eq 0 -a $${mypy_rc:-0} -eq 0
 
 snapshot-update: setup
 	@python -m pytest --snapshot-update $(PYTEST_ARGS)
 
-check: synth
+check: synth $(CHECKOV_STAMP)
 	@echo "==> policy gate over cdk.out: cdk-nag packs, cfn-lint, checkov, snapshot diff"
 	@python -m policy.gate cdk.out --checkov $(CHECKOV_VENV)/bin/checkov
 
-bench: setup
-	@echo "==> synth benchmark: floor, full app, one environment, 1-50 clusters, test suite (several minutes)"
-	@python -m bench.run
+# The benchmark's peer (bench/peer_dsf.py) in a virtualenv of its own: never a dependency of the library.
+$(PEER_STAMP): bench/requirements-peer.lock $(PY_STAMP)
+	@echo "==> benchmark peer: separate virtualenv $(PEER_VENV) (bench/requirements-peer.lock)"
+	@test -x $(PEER_VENV)/bin/python || $(PYTHON) -m venv --without-pip $(PEER_VENV)
+	@$(BIN)/uv pip sync --quiet --compile-bytecode --python $(PEER_VENV)/bin/python --require-hashes bench/requirements-peer.lock
+	@touch $@
+
+# BENCH_ARGS=--quick: a sanity figure in under a minute.
+bench: setup $(PEER_STAMP)
+	@echo "==> synth benchmark: floor, full app, peer, one environment, 1-50 clusters, fresh-clone set-up (several minutes)"
+	@python -m bench.run $(BENCH_ARGS)
 
 rehearse: synth
 	@echo "==> deploy rehearsal with moto: every stack of $(or $(ENV),every environment), then the operator CLI"

