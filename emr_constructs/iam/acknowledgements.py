@@ -60,9 +60,10 @@ def flatten_reference(value: Any) -> str:
 
 def acknowledge(scope: IConstruct, rule_ids: Iterable[str], reason: str) -> None:
     """Acknowledge each of ``rule_ids`` on ``scope`` (and so on its children) with ``reason``."""
-    validations = Validations.of(scope)
-    for rule_id in rule_ids:
-        validations.acknowledge(Acknowledgment(id=rule_id, reason=reason))
+    acknowledgments = [Acknowledgment(id=rule_id, reason=reason) for rule_id in rule_ids]
+    # One call into jsii for all of them (acknowledge takes several): grants acknowledge in bulk.
+    if acknowledgments:
+        Validations.of(scope).acknowledge(*acknowledgments)
 
 
 def acknowledge_inline_policies(scope: IConstruct, reason: str) -> None:

@@ -153,7 +153,7 @@ class EmrChecks(NagPack):
             self._templates, self._template_dirs = None, {}
 
     def _check_resource(self, node: CfnResource) -> None:
-        rules = RULES_BY_TYPE.get(node.cfn_resource_type)
+        rules = RULES_BY_TYPE.get(_resource_type(node))
         if not rules or self._templates is None:
             return
         stack = Stack.of(node)
@@ -175,6 +175,21 @@ class EmrChecks(NagPack):
             self._templates.add(stack.node.path, json.loads((directory / stack.template_file).read_text()))
         else:
             self._templates.add(stack.node.path, Template.from_stack(stack).to_json())
+
+
+#: CloudFormation type of each L1 class seen: CDK calls ``_check_resource`` for every resource of the app, and
+#: reading ``cfn_resource_type`` of each is a call into jsii; the class constant is read once per class.
+_TYPE_BY_CLASS: dict[type, str] = {}
+
+
+def _resource_type(node: CfnResource) -> str:
+    cls = type(node)
+    if cls not in _TYPE_BY_CLASS:
+        constant = getattr(cls, "CFN_RESOURCE_TYPE_NAME", None)
+        if constant is None:  # a plain CfnResource (escape hatch) or a subclass of it: the type is per instance
+            return node.cfn_resource_type
+        _TYPE_BY_CLASS[cls] = constant
+    return _TYPE_BY_CLASS[cls]
 
 
 def _stacks_under(root: IConstruct) -> list[Stack]:
