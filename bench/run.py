@@ -49,7 +49,7 @@ CLI_CONTEXT: dict[str, Any] = {
 }
 #: What the Makefile exports for every target.
 MAKE_ENV = {
-    "PYTHONDONTWRITEBYTECODE": "1",
+    "PYTHONPYCACHEPREFIX": str(ROOT / ".venv" / ".pycache"),
     "PIP_DISABLE_PIP_VERSION_CHECK": "1",
     "AWS_EC2_METADATA_DISABLED": "true",
     "CDK_DISABLE_VERSION_CHECK": "1",
