@@ -11,6 +11,8 @@ export PATH := $(BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 # Bytecode is compiled lazily, for the modules a target imports, into the venv (never into the tree): compiling
 # every installed package up front costs minutes of a fresh set-up, and no bytecode at all ~2 s a synth.
 export PYTHONPYCACHEPREFIX := $(CURDIR)/$(VENV)/.pycache
+# ...which needs bytecode writing on, whatever the calling shell sets (empty is off for Python).
+export PYTHONDONTWRITEBYTECODE :=
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # No AWS account exists at synth/test time: make sure nothing picks up a real one by accident.
 export AWS_EC2_METADATA_DISABLED := true
@@ -58,7 +60,7 @@ $(NODE_STAMP): package.json package-lock.json $(PY_STAMP)
 	@$(BIN)/npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# Only `make check` needs checkov (not synth or test).
+# checkov: for `make check` and the policy gate's tests in `make test`; `make synth` never builds it.
 $(CHECKOV_STAMP): policy/requirements-checkov.lock $(PY_STAMP)
 	@echo "==> checkov: separate virtualenv $(CHECKOV_VENV) (policy/requirements-checkov.lock)"
 	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv --without-pip $(CHECKOV_VENV)
@@ -97,12 +99,12 @@ typecheck: setup
 	@echo "==> mypy (strict) on emr_constructs/ and stacks/"
 	@mypy
 
-unit: setup
+unit: setup $(CHECKOV_STAMP)
 	@echo "==> pytest (2 workers; each test module stays on one worker, so module fixtures synthesize once)"
 	@python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 # mypy runs beside pytest (the suite waits on jsii/Node much of the time); its report is printed after pytest's.
-test: lint
+test: lint $(CHECKOV_STAMP)
 	@echo "==> mypy (strict) in the background; pytest (2 workers, each test module on one worker)"
 	@log=$$(mktemp); mypy > $$log 2>&1 & mypy_pid=$$!; \
 	python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS) || unit_rc=$$?; \

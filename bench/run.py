@@ -50,6 +50,7 @@ CLI_CONTEXT: dict[str, Any] = {
 #: What the Makefile exports for every target.
 MAKE_ENV = {
     "PYTHONPYCACHEPREFIX": str(ROOT / ".venv" / ".pycache"),
+    "PYTHONDONTWRITEBYTECODE": "",
     "PIP_DISABLE_PIP_VERSION_CHECK": "1",
     "AWS_EC2_METADATA_DISABLED": "true",
     "CDK_DISABLE_VERSION_CHECK": "1",
