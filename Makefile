@@ -61,10 +61,10 @@ $(NODE_STAMP): package.json package-lock.json $(PY_STAMP)
 	@touch $@
 
 # checkov: for `make check` and the policy gate's tests in `make test`; `make synth` never builds it.
-$(CHECKOV_STAMP): policy/requirements-checkov.lock $(PY_STAMP)
-	@echo "==> checkov: separate virtualenv $(CHECKOV_VENV) (policy/requirements-checkov.lock)"
+$(CHECKOV_STAMP): tools/gate/requirements-checkov.lock $(PY_STAMP)
+	@echo "==> checkov: separate virtualenv $(CHECKOV_VENV) (tools/gate/requirements-checkov.lock)"
 	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv --without-pip $(CHECKOV_VENV)
-	@$(BIN)/uv pip sync --quiet --python $(CHECKOV_VENV)/bin/python --require-hashes policy/requirements-checkov.lock
+	@$(BIN)/uv pip sync --quiet --python $(CHECKOV_VENV)/bin/python --require-hashes tools/gate/requirements-checkov.lock
 	@touch $@
 
 # One hashed entry of a uv lock file (the name==version line and its --hash lines).
@@ -73,11 +73,11 @@ lock_entry = awk '/^$(1)==/{p=1} p{print; if ($$0 !~ /\\$$/) exit}' $(2)
 # Regenerate both lock files from the direct pins (needs the network; commit the result with the pin).
 lock: $(PY_STAMP)
 	@uv pip compile --quiet --generate-hashes --python-version 3.11 requirements-dev.txt -o requirements.lock
-	@uv pip compile --quiet --generate-hashes --python-version 3.11 policy/requirements-checkov.txt \
-		-o policy/requirements-checkov.lock
-	@uv pip compile --quiet --generate-hashes --python-version 3.11 bench/requirements-peer.txt \
-		-o bench/requirements-peer.lock
-	@echo "==> locked: $$(grep -c '^[^ #]' requirements.lock) packages, checkov $$(grep -c '^[^ #]' policy/requirements-checkov.lock)"
+	@uv pip compile --quiet --generate-hashes --python-version 3.11 tools/gate/requirements-checkov.txt \
+		-o tools/gate/requirements-checkov.lock
+	@uv pip compile --quiet --generate-hashes --python-version 3.11 tools/bench/requirements-peer.txt \
+		-o tools/bench/requirements-peer.lock
+	@echo "==> locked: $$(grep -c '^[^ #]' requirements.lock) packages, checkov $$(grep -c '^[^ #]' tools/gate/requirements-checkov.lock)"
 
 setup: $(PY_STAMP) $(NODE_STAMP)
 	@echo "==> environment ready: $$(python --version), node $$(node --version), cdk $$($(CDK) --version)"
@@ -88,7 +88,7 @@ synth: setup
 	@$(CDK) synth --quiet --no-notices $(if $(ENV),--context env=$(ENV)) > /dev/null
 	@echo "==> synthesized: $$(find cdk.out -name '*.template.json' | wc -l) templates"
 	@# The CLI exits 0 when a pack on the App fails for stacks inside a Stage: read the report ourselves.
-	@python -m policy.nag cdk.out
+	@python -m tools.gate.nag cdk.out
 
 lint: setup
 	@echo "==> ruff"
@@ -116,23 +116,23 @@ snapshot-update: setup
 
 check: synth $(CHECKOV_STAMP)
 	@echo "==> policy gate over cdk.out: cdk-nag packs, cfn-lint, checkov, snapshot diff"
-	@python -m policy.gate cdk.out --checkov $(CHECKOV_VENV)/bin/checkov
+	@python -m tools.gate cdk.out --checkov $(CHECKOV_VENV)/bin/checkov
 
-# The benchmark's peer (bench/peer_dsf.py) in a virtualenv of its own: never a dependency of the library.
-$(PEER_STAMP): bench/requirements-peer.lock $(PY_STAMP)
-	@echo "==> benchmark peer: separate virtualenv $(PEER_VENV) (bench/requirements-peer.lock)"
+# The benchmark's peer (tools/bench/peer_dsf.py) in a virtualenv of its own: never a dependency of the library.
+$(PEER_STAMP): tools/bench/requirements-peer.lock $(PY_STAMP)
+	@echo "==> benchmark peer: separate virtualenv $(PEER_VENV) (tools/bench/requirements-peer.lock)"
 	@test -x $(PEER_VENV)/bin/python || $(PYTHON) -m venv --without-pip $(PEER_VENV)
-	@$(BIN)/uv pip sync --quiet --python $(PEER_VENV)/bin/python --require-hashes bench/requirements-peer.lock
+	@$(BIN)/uv pip sync --quiet --python $(PEER_VENV)/bin/python --require-hashes tools/bench/requirements-peer.lock
 	@touch $@
 
 # BENCH_ARGS=--quick: a sanity figure in under a minute.
 bench: setup $(PEER_STAMP)
 	@echo "==> synth benchmark: floor, full app, peer, one environment, 1-50 clusters, fresh-clone set-up (several minutes)"
-	@python -m bench.run $(BENCH_ARGS)
+	@python -m tools.bench.run $(BENCH_ARGS)
 
 rehearse: synth
 	@echo "==> deploy rehearsal with moto: every stack of $(or $(ENV),every environment), then the operator CLI"
-	@python -m rehearsal $(foreach e,$(or $(ENV),$(ENVS)),--env $(e)) cdk.out
+	@python -m tools.rehearsal $(foreach e,$(or $(ENV),$(ENVS)),--env $(e)) cdk.out
 
 demo: setup
 	@echo "==> reference batch ETL, locally: deterministic sample, local Spark session, zones under build/demo/"

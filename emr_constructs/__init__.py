@@ -14,7 +14,7 @@ Subpackages, one concept each:
 - ``emr_constructs.studio``: ``EmrStudio``
 - ``emr_constructs.warehouse``: ``Warehouse``
 - ``emr_constructs.monitoring``: ``PlatformMonitoring``
-- ``emr_constructs.nag``: ``EmrChecks`` (a cdk-nag pack) and ``add_policy_packs``
+- ``emr_constructs.policy``: ``EmrChecks`` (a cdk-nag pack) and ``add_policy_packs``
 - ``emr_constructs.baseline``: ``EmrBlockPublicAccess`` (per account and region) and ``check_single_owner``
 - ``emr_constructs.discovery`` / ``discovery_tags``: the tags the CLI finds clusters by
 - ``emr_constructs.props`` / ``settings``: ``ValidatedProps`` (``from_dict``, ``from_file``) and the settings parser

@@ -6,7 +6,7 @@ from aws_cdk import App
 
 from emr_constructs.guard import add_guard_validator
 from emr_constructs.limits import DEFAULT_ADVICE, CloudFormationLimits
-from emr_constructs.nag import add_policy_packs
+from emr_constructs.policy import add_policy_packs
 
 
 def split_advice(stack_path: str) -> str:

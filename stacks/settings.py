@@ -330,7 +330,7 @@ def load_environment(name: str, config_dir: Path = CONFIG_DIR) -> EnvironmentSet
     if name not in known:
         raise EmrConfigError("-c env=NAME", [Problem("env", name, "unknown environment", ", ".join(known) or "(none)")])
     path = config_dir / f"{name}.json"
-    # Name the file as a user finds it: from the repository root when it is in it (bench/config/x.json).
+    # Name the file as a user finds it: from the repository root when it is in it (tools/bench/config/x.json).
     base = REPOSITORY_ROOT if path.resolve().is_relative_to(REPOSITORY_ROOT) else config_dir.parent
     where = str(path.resolve().relative_to(base.resolve()))
     try:

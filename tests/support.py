@@ -12,8 +12,8 @@ from aws_cdk.assertions import Template
 from cdk_nag import NagPack, ServerlessChecks
 from constructs import IConstruct
 
-from emr_constructs.nag import STANDARD_PACKS
-from policy.normalize import normalize_template as policy_normalize_template
+from emr_constructs.policy import STANDARD_PACKS
+from tools.gate.normalize import normalize_template as policy_normalize_template
 
 ROOT = Path(__file__).resolve().parent.parent
 CDK_CONTEXT: dict[str, Any] = json.loads((ROOT / "cdk.json").read_text())["context"]

@@ -20,7 +20,7 @@ from emr_constructs.catalog.permissions import (
 )
 from emr_constructs.catalog.props import CrawlerProps, DataCatalogProps
 from emr_constructs.errors import Checks
-from emr_constructs.iam.acknowledgements import acknowledge_inline_policies, acknowledge_wildcard_resources
+from emr_constructs.policy.acknowledge import acknowledge_inline_policies, acknowledge_wildcard_resources
 from emr_constructs.removal import safe_removal_policy
 from emr_constructs.storage import DATA_ZONES, DataLake, Zone
 

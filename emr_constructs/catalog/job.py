@@ -18,7 +18,7 @@ from emr_constructs.catalog.permissions import (
 )
 from emr_constructs.catalog.props import GlueJobKind, GlueJobProps
 from emr_constructs.errors import Checks
-from emr_constructs.iam.acknowledgements import acknowledge_inline_policies
+from emr_constructs.policy.acknowledge import acknowledge_inline_policies
 from emr_constructs.storage import DataLake, Zone
 
 _KIND_WORDS = {GlueJobKind.ETL: "batch", GlueJobKind.STREAMING: "streaming"}

@@ -12,7 +12,7 @@ from aws_cdk import aws_kms as kms
 from constructs import IConstruct
 
 from emr_constructs.arguments import checked_arguments
-from emr_constructs.iam.acknowledgements import acknowledge_wildcard_resources
+from emr_constructs.policy.acknowledge import acknowledge_wildcard_resources
 
 #: Read tables, partitions and functions: what Spark, Hive, Athena and Redshift Spectrum call to plan a query.
 CATALOG_READ_ACTIONS: tuple[str, ...] = (

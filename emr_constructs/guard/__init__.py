@@ -1,6 +1,6 @@
 """CloudFormation Guard rules at synth: the Control Tower proactive controls plus the library's own rule files.
 
-One line adds them to any CDK app, next to the cdk-nag packs (:func:`emr_constructs.nag.add_policy_packs`)::
+One line adds them to any CDK app, next to the cdk-nag packs (:func:`emr_constructs.policy.add_policy_packs`)::
 
     from emr_constructs.guard import add_guard_validator
     add_guard_validator(app)

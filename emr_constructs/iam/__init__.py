@@ -1,6 +1,8 @@
 """IAM for EMR: the cluster roles, the permissions boundary Aspect and precise cdk-nag acknowledgements."""
 
-from emr_constructs.iam.acknowledgements import (
+from emr_constructs.iam.boundary import apply_permissions_boundary
+from emr_constructs.iam.roles import EmrRoles, EmrRolesProps
+from emr_constructs.policy.acknowledge import (
     INLINE_POLICY_RULES,
     acknowledge,
     acknowledge_inline_policies,
@@ -9,8 +11,6 @@ from emr_constructs.iam.acknowledgements import (
     managed_policy_finding,
     wildcard_resource_findings,
 )
-from emr_constructs.iam.boundary import apply_permissions_boundary
-from emr_constructs.iam.roles import EmrRoles, EmrRolesProps
 
 __all__ = [
     "INLINE_POLICY_RULES",

@@ -11,7 +11,7 @@ from constructs import Construct
 
 from emr_constructs.arguments import checked_arguments
 from emr_constructs.errors import Checks, Problem
-from emr_constructs.iam.acknowledgements import (
+from emr_constructs.policy.acknowledge import (
     acknowledge,
     acknowledge_inline_policies,
     acknowledge_managed_policy,

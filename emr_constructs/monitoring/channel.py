@@ -22,7 +22,7 @@ from aws_cdk.interfaces import aws_events as events_refs
 from constructs import Construct
 
 from emr_constructs.guard import GuardRule, acknowledge_guard, restrict_grants_to_aws_services
-from emr_constructs.iam.acknowledgements import acknowledge
+from emr_constructs.policy.acknowledge import acknowledge
 from emr_constructs.monitoring.props import MonitoringProps
 from emr_constructs.placeholders import is_placeholder
 

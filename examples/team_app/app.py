@@ -23,9 +23,9 @@ from emr_constructs.discovery_tags import tag_platform_environment
 from emr_constructs.guard import add_guard_validator
 from emr_constructs.limits import CloudFormationLimits
 from emr_constructs.monitoring import MonitoringProps, PlatformMonitoring
-from emr_constructs.nag import add_policy_packs
 from emr_constructs.network import DataPlatformVpc, EmrSecurityGroups
 from emr_constructs.platform_outputs import PlatformOutputs
+from emr_constructs.policy import add_policy_packs
 from emr_constructs.storage import DataLake, Zone
 from emr_constructs.warehouse import Warehouse, spark_redshift_configurations
 

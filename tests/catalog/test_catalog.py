@@ -33,7 +33,7 @@ from emr_constructs.catalog.permissions import (
     LOGS_SERVICE_KEY_ACTIONS,
 )
 from emr_constructs.errors import EmrConfigError
-from emr_constructs.iam.acknowledgements import acknowledge_inline_policies
+from emr_constructs.policy.acknowledge import acknowledge_inline_policies
 from emr_constructs.removal import ALLOW_DESTROY_CONTEXT
 from emr_constructs.storage import DataLake, Zone
 from tests.catalog.policies import (

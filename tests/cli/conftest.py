@@ -12,11 +12,11 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.emr.models import emr_backends
 
 from emr_constructs.cli.platform import ClusterRef, Platform, discover
-from rehearsal.assembly import load_environment
-from rehearsal.deploy import Rehearsal, new_session, rehearsal
 from stacks.platform_stage import PlatformStage
 from tests.cli.stubs import OperationStubber
 from tests.rehearsal.support import ENV, REGION, assembly_of, exports_clusters
+from tools.rehearsal.assembly import load_environment
+from tools.rehearsal.deploy import Rehearsal, new_session, rehearsal
 
 
 @dataclass(frozen=True)

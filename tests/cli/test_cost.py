@@ -365,7 +365,7 @@ def test_refresh_prices_command_writes_and_uses_the_table(
 
 def test_pull_request_workflow_posts_base_vs_head_cost() -> None:
     """The workflow synthesizes the base branch and posts the head CLI's comparison into the job summary
-    (its schema and zizmor checks are in tests/policy/test_workflow.py)."""
+    (its schema and zizmor checks are in tests/tools/gate/test_workflow.py)."""
     import yaml  # type: ignore[import-untyped]
 
     workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "pr.yml").read_text())

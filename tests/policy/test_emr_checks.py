@@ -17,7 +17,7 @@ from aws_cdk import aws_emr as emr
 from aws_cdk.assertions import Template
 from cdk_nag import AwsSolutionsChecks
 
-from emr_constructs.nag import EmrChecks, add_policy_packs
+from emr_constructs.policy import EmrChecks, add_policy_packs
 from tests.policy.fixture_apps import GATE_CONTEXT
 from tests.policy.test_emr_rules import NESTED_ENCRYPTION
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from emr_constructs.nag.rules import (
+from emr_constructs.policy.rules import (
     RULES,
     RULES_BY_TYPE,
     Compliance,
@@ -21,7 +21,7 @@ from emr_constructs.nag.rules import (
     check_scaling_or_auto_termination,
     check_security_configuration_encryption,
 )
-from emr_constructs.nag.templates import ResourceRef, TemplateSet
+from emr_constructs.policy.templates import ResourceRef, TemplateSet
 
 OK, BAD, NA = Compliance.COMPLIANT, Compliance.NON_COMPLIANT, Compliance.NOT_APPLICABLE
 CLUSTER = ResourceRef("dev/Data", "Cluster")

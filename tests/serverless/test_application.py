@@ -15,8 +15,8 @@ from cfnlint.api import lint
 from emr_constructs.arguments import EmrTypeError
 from emr_constructs.catalog import DataCatalog, ZonePrefix, grant_zone_access
 from emr_constructs.errors import EmrConfigError
-from emr_constructs.iam.acknowledgements import acknowledge_inline_policies
 from emr_constructs.network import DataPlatformVpc, VpcProps
+from emr_constructs.policy.acknowledge import acknowledge_inline_policies
 from emr_constructs.serverless import (
     ApplicationType,
     Architecture,

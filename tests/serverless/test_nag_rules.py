@@ -6,9 +6,9 @@ from typing import Any
 
 from aws_cdk import aws_emrserverless as emrserverless
 
-from emr_constructs.nag.rules import Compliance
-from emr_constructs.nag.serverless_rules import check_serverless_log_encryption, check_serverless_private_subnet
-from emr_constructs.nag.templates import ResourceRef, TemplateSet
+from emr_constructs.policy.rules import Compliance
+from emr_constructs.policy.serverless_rules import check_serverless_log_encryption, check_serverless_private_subnet
+from emr_constructs.policy.templates import ResourceRef, TemplateSet
 from tests.support import nag_findings, new_stack
 
 APP = ResourceRef("dev/Data", "App")

@@ -13,13 +13,13 @@ from aws_cdk.assertions import Template
 import app as bundled_app
 from emr_constructs.limits import DEFAULT_ADVICE, MAX_RESOURCES, MAX_TEMPLATE_BYTES
 from emr_constructs.removal import ALLOW_DESTROY_CONTEXT
-from policy import lint
-from policy.assembly import read_assembly
-from policy.findings import Severity
 from stacks.platform_stage import PlatformStage
 from stacks.policy import split_advice
 from tests.conftest import Platform
 from tests.support import APP_PACKS, nag_findings, new_app
+from tools.assembly import read_assembly
+from tools.gate import lint
+from tools.gate.findings import Severity
 
 ENVIRONMENTS = ("dev", "staging", "prod")
 

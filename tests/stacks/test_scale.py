@@ -30,7 +30,7 @@ from aws_cdk import App, Aspects, CfnResource, Stack
 import app as bundled_app
 from bench.make_configs import settings_with_clusters
 from emr_constructs.limits import WARN_RATIO, CloudFormationLimits
-from emr_constructs.nag.packs import WriteNagSuppressionsToCloudFormationAspect
+from emr_constructs.policy.packs import WriteNagSuppressionsToCloudFormationAspect
 from stacks.settings import CONFIG_DIR, load_environment
 from tests.support import CDK_CONTEXT
 

@@ -16,8 +16,8 @@ from cfnlint.api import lint
 from emr_constructs.catalog import DataCatalog
 from emr_constructs.catalog.permissions import CATALOG_READ_ACTIONS
 from emr_constructs.errors import EmrConfigError
-from emr_constructs.iam.acknowledgements import acknowledge_inline_policies
 from emr_constructs.network import EmrSecurityGroups, ExistingNetwork, ExistingNetworkProps
+from emr_constructs.policy.acknowledge import acknowledge_inline_policies
 from emr_constructs.storage import DataLake, Zone
 from emr_constructs.warehouse import (
     NodeType,
