@@ -7,14 +7,14 @@ Subpackages, one concept each:
 
 - ``emr_constructs.network``: ``DataPlatformVpc``, ``ExistingNetwork``, ``EmrSecurityGroups``
 - ``emr_constructs.storage``: ``DataLake``, ``Zone``
-- ``emr_constructs.iam``: ``EmrRoles``, ``apply_permissions_boundary``, acknowledgement helpers
+- ``emr_constructs.iam``: ``EmrRoles``, ``apply_permissions_boundary``
 - ``emr_constructs.cluster``: ``EmrCluster``, ``EmrSecurityConfiguration``, capacity types, the release table
 - ``emr_constructs.catalog``: ``DataCatalog``, ``GlueJob``, ``grant_zone_access``
 - ``emr_constructs.serverless``: ``EmrServerlessApplication`` (Spark, Hive) and its job runtime role
 - ``emr_constructs.studio``: ``EmrStudio``
 - ``emr_constructs.warehouse``: ``Warehouse``
 - ``emr_constructs.monitoring``: ``PlatformMonitoring``
-- ``emr_constructs.policy``: ``EmrChecks`` (a cdk-nag pack) and ``add_policy_packs``
+- ``emr_constructs.policy``: ``EmrChecks`` (a cdk-nag pack), ``add_policy_packs``, acknowledgement helpers
 - ``emr_constructs.baseline``: ``EmrBlockPublicAccess`` (per account and region) and ``check_single_owner``
 - ``emr_constructs.discovery`` / ``discovery_tags``: the tags the CLI finds clusters by
 - ``emr_constructs.props`` / ``settings``: ``ValidatedProps`` (``from_dict``, ``from_file``) and the settings parser

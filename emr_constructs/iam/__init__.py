@@ -1,4 +1,7 @@
-"""IAM for EMR: the cluster roles, the permissions boundary Aspect and precise cdk-nag acknowledgements."""
+"""IAM for EMR: the cluster roles and the permissions boundary Aspect.
+
+The acknowledgement helpers live in :mod:`emr_constructs.policy.acknowledge`; they stay importable from here.
+"""
 
 from emr_constructs.iam.boundary import apply_permissions_boundary
 from emr_constructs.iam.roles import EmrRoles, EmrRolesProps

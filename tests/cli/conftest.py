@@ -14,8 +14,8 @@ from moto.emr.models import emr_backends
 from emr_constructs.cli.platform import ClusterRef, Platform, discover
 from stacks.platform_stage import PlatformStage
 from tests.cli.stubs import OperationStubber
-from tests.rehearsal.support import ENV, REGION, assembly_of, exports_clusters
-from tools.rehearsal.assembly import load_environment
+from tests.tools.rehearsal.support import ENV, REGION, assembly_of, exports_clusters
+from tools.assembly import load_environment
 from tools.rehearsal.deploy import Rehearsal, new_session, rehearsal
 
 

@@ -23,7 +23,7 @@ from emr_constructs.cli.main import main
 from emr_constructs.cli.platform import ARTIFACTS_BUCKET
 from tests.cli.conftest import Deployed
 from tests.cli.stubs import OperationStubber
-from tests.rehearsal.support import ENV, REGION
+from tests.tools.rehearsal.support import ENV, REGION
 from tools.rehearsal.deploy import new_session
 
 FLEET_TYPES = {"MasterInstanceFleet": "MASTER", "CoreInstanceFleet": "CORE"}

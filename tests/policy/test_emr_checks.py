@@ -18,8 +18,8 @@ from aws_cdk.assertions import Template
 from cdk_nag import AwsSolutionsChecks
 
 from emr_constructs.policy import EmrChecks, add_policy_packs
-from tests.policy.fixture_apps import GATE_CONTEXT
 from tests.policy.test_emr_rules import NESTED_ENCRYPTION
+from tests.tools.gate.fixture_apps import GATE_CONTEXT
 
 TOP_LEVEL_ENCRYPTION = {"EnableAtRestEncryption": True, "EnableInTransitEncryption": True}
 

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from tools.assembly import Assembly, read_assembly
+from tools.assembly import Assembly, AssemblyError, read_assembly
 from tools.gate import acknowledgement_audit, checkov_scan, lint, nag, snapshots
 from tools.gate.findings import Finding, Tool
 from tools.gate.report import GateResult, render
@@ -96,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         assembly = read_assembly(args.assembly)
-    except FileNotFoundError as error:
+    except AssemblyError as error:
         print(f"policy gate: {error}", file=sys.stderr)
         return 2
     snapshot_map = json.loads(args.snapshot_map.read_text()) if args.snapshot_map else None

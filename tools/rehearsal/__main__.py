@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from emr_constructs.cli.platform import discover
-from tools.rehearsal.assembly import AssemblyError, load_environment
+from tools.assembly import AssemblyError, load_environment
 from tools.rehearsal.deploy import DEFAULT_REGION, SMOKE_JOB, CliRun, Rehearsal, rehearsal
 from tools.rehearsal.report import Verdict, markdown, summary
 

@@ -23,7 +23,7 @@ from moto.cloudformation.models import Stack as MotoStack
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
 from emr_constructs.cli.main import main as cli_main
-from tools.rehearsal.assembly import FileAsset, StackArtifact
+from tools.assembly import FileAsset, StackArtifact
 from tools.rehearsal.checks import template_problems
 from tools.rehearsal.moto_gaps import (
     ClusterSettled,

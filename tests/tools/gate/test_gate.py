@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.policy.fixture_apps import CLEAN_ACKNOWLEDGEMENTS, CLEAN_CHECKOV_SKIPS, clean_app, insecure_app
+from tests.tools.gate.fixture_apps import CLEAN_ACKNOWLEDGEMENTS, CLEAN_CHECKOV_SKIPS, clean_app, insecure_app
 from tools.assembly import Assembly, read_assembly
 from tools.gate.checkov_scan import evaluate, find_checkov, run_checkov
 from tools.gate.findings import Finding, Tool

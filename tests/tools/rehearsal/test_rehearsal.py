@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from stacks.platform_stage import PlatformStage
-from tests.rehearsal.support import ENV, REGION, assembly_of
+from tests.tools.rehearsal.support import ENV, REGION, assembly_of
+from tools.assembly import AssemblyError, StackArtifact, load_environment
 from tools.rehearsal.__main__ import main, rehearse
-from tools.rehearsal.assembly import AssemblyError, StackArtifact, load_environment
 
 
 # dev: test_main_prints_a_summary_and_writes_the_report.
