@@ -1,0 +1,61 @@
+"""Rule tables: every validation rule proven at its edges (issue 19).
+
+A row names a rule and gives, on top of a valid base, the smallest and largest value that must build without
+problems and one step past each, with the exact message the Props record. ``tests/<concept>/test_rule_edges.py``
+holds one table (``EDGES``) per concept; ``tests/test_rule_edges_complete.py`` checks every row has both kinds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from emr_constructs.props import ValidatedProps
+
+#: Where the messages say the problem is; a construct raises the same text with its path.
+WHERE = "Test"
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One rule: valid edges (each a change to ``base`` that builds clean) and invalid ones with the messages."""
+
+    rule: str
+    build: Callable[..., ValidatedProps]
+    valid: Sequence[Mapping[str, Any]]
+    invalid: Sequence[tuple[Mapping[str, Any], str | Sequence[str]]]
+    base: Mapping[str, Any] = ()  # type: ignore[assignment]
+
+    def props(self, changes: Mapping[str, Any]) -> ValidatedProps:
+        return self.build(**{**dict(self.base), **dict(changes)})
+
+
+def messages(props: ValidatedProps) -> list[str]:
+    return [problem.message(WHERE) for problem in props.problems()]
+
+
+def valid_cases(edges: Sequence[Edge]) -> list[Any]:
+    return [
+        pytest.param(edge, changes, id=f"{edge.rule}-{'-'.join(f'{k}={v}' for k, v in changes.items())}"[:90])
+        for edge in edges
+        for changes in edge.valid
+    ]
+
+
+def invalid_cases(edges: Sequence[Edge]) -> list[Any]:
+    return [
+        pytest.param(edge, changes, [expected] if isinstance(expected, str) else list(expected), id=f"{edge.rule}-{i}")
+        for edge in edges
+        for i, (changes, expected) in enumerate(edge.invalid)
+    ]
+
+
+def assert_valid(edge: Edge, changes: Mapping[str, Any]) -> None:
+    assert messages(edge.props(changes)) == []
+
+
+def assert_invalid(edge: Edge, changes: Mapping[str, Any], expected: list[str]) -> None:
+    assert messages(edge.props(changes)) == expected

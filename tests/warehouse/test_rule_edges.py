@@ -1,0 +1,104 @@
+"""Every warehouse rule at its edges: the smallest and largest valid value build clean, one step past fails."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from emr_constructs.warehouse.props import BASE_CAPACITY_ALLOWED, NodeType, ProvisionedProps, ServerlessProps
+from tests.rule_edges import Edge, assert_invalid, assert_valid, invalid_cases, valid_cases
+
+WINDOW_ALLOWED = "ddd:hh24:mi-ddd:hh24:mi in UTC with ddd one of mon-sun, e.g. 'sun:03:00-sun:03:30'"
+
+
+def base_error(rpus: int) -> str:
+    return (
+        f"Test: base_capacity={rpus} is invalid: not a Redshift Serverless base capacity; "
+        f"allowed: {BASE_CAPACITY_ALLOWED}"
+    )
+
+
+def nodes(node_type: NodeType, low: int, high: int) -> Edge:
+    def error(count: int) -> str:
+        return (
+            f"Test: number_of_nodes={count} is invalid: {node_type.value} clusters are created with {low}-{high} "
+            f"nodes; allowed: {low}-{high} for {node_type.value}"
+        )
+
+    return Edge(
+        f"number_of_nodes {node_type.value}",
+        ProvisionedProps,
+        base={"node_type": node_type},
+        valid=[{"number_of_nodes": low}, {"number_of_nodes": high}],
+        invalid=[({"number_of_nodes": low - 1}, error(low - 1)), ({"number_of_nodes": high + 1}, error(high + 1))],
+    )
+
+
+def window_error(window: str) -> str:
+    return (
+        f"Test: preferred_maintenance_window={window!r} is invalid: not a maintenance window of 30 minutes to "
+        f"24 hours; allowed: {WINDOW_ALLOWED}"
+    )
+
+
+EDGES = [
+    Edge(
+        "base_capacity",
+        ServerlessProps,
+        valid=[{"base_capacity": rpus} for rpus in (4, 8, 512, 544, 1024)],
+        invalid=[({"base_capacity": rpus}, base_error(rpus)) for rpus in (3, 5, 520, 1056)],
+    ),
+    Edge(
+        "max_capacity",
+        ServerlessProps,
+        base={"base_capacity": 32},
+        valid=[{"max_capacity": 32}, {"max_capacity": 5632}, {"max_capacity": None}],
+        invalid=[
+            (
+                {"max_capacity": rpus},
+                f"Test: max_capacity={rpus} is invalid: max capacity must be at least the base capacity and at most "
+                "Redshift Serverless' ceiling; allowed: 32-5632, or null for no ceiling",
+            )
+            for rpus in (31, 5633)
+        ],
+    ),
+    nodes(NodeType.RA3_XLPLUS, 1, 16),
+    nodes(NodeType.RA3_4XLARGE, 2, 32),
+    nodes(NodeType.RA3_16XLARGE, 2, 128),
+    Edge(
+        "automated_snapshot_retention_days",
+        ProvisionedProps,
+        valid=[{"automated_snapshot_retention_days": 1}, {"automated_snapshot_retention_days": 35}],
+        invalid=[
+            (
+                {"automated_snapshot_retention_days": days},
+                f"Test: automated_snapshot_retention_days={days} is invalid: out of range (0 would turn automated "
+                "snapshots off); allowed: 1-35",
+            )
+            for days in (0, 36)
+        ],
+    ),
+    Edge(
+        "preferred_maintenance_window length",
+        ProvisionedProps,
+        valid=[
+            {"preferred_maintenance_window": "sun:03:00-sun:03:30"},
+            {"preferred_maintenance_window": "sun:03:00-mon:03:00"},
+        ],
+        invalid=[
+            ({"preferred_maintenance_window": window}, window_error(window))
+            for window in ("sun:03:00-sun:03:29", "sun:03:00-mon:03:01")
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("edge", "changes"), valid_cases(EDGES))
+def test_valid_edge_builds_clean(edge: Edge, changes: dict[str, Any]) -> None:
+    assert_valid(edge, changes)
+
+
+@pytest.mark.parametrize(("edge", "changes", "expected"), invalid_cases(EDGES))
+def test_fails_one_step_past_the_edge(edge: Edge, changes: dict[str, Any], expected: list[str]) -> None:
+    assert_invalid(edge, changes, expected)
