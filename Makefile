@@ -30,7 +30,7 @@ PEER_STAMP := $(PEER_VENV)/.stamp
 PYTEST_ARGS ?=
 ENVS := $(basename $(notdir $(wildcard config/*.json)))
 
-.PHONY: help setup lock synth test lint typecheck unit snapshot-update check bench rehearse demo clean
+.PHONY: help setup lock synth test lint typecheck unit snapshot-update check bench rehearse demo mutation clean
 
 help:
 	@echo "make synth            set up from nothing, then synthesize every environment into cdk.out/ (policy packs on)"
@@ -42,6 +42,7 @@ help:
 	@echo "make demo             reference batch ETL on this machine: sample data, local Spark, figures (build/demo/)"
 	@echo "make bench            synth benchmark with the peer and fresh-clone set-up (BENCH_ARGS=--quick: < 1 min)"
 	@echo "make lock             re-lock every package after editing a pin in requirements*.txt"
+	@echo "make mutation         mutation testing of the rule modules (MODULE=network for one; not part of make test)"
 	@echo "make clean            remove cdk.out and caches (keeps .venv and node_modules)"
 
 # requirements.lock pins and hashes every package (requirements*.txt name the direct ones): uv installs
@@ -130,6 +131,10 @@ bench: setup $(PEER_STAMP)
 	@echo "==> synth benchmark: floor, full app, peer, one environment, 1-50 clusters, fresh-clone set-up (several minutes)"
 	@python -m tools.bench.run $(BENCH_ARGS)
 
+mutation: setup
+	@echo "==> mutation testing (mutmut) of the rule modules against their own tests: tools/mutation/report.md"
+	@python -m tools.mutation $(foreach m,$(MODULE),--module $(m))
+
 rehearse: synth
 	@echo "==> deploy rehearsal with moto: every stack of $(or $(ENV),every environment), then the operator CLI"
 	@python -m tools.rehearsal $(foreach e,$(or $(ENV),$(ENVS)),--env $(e)) cdk.out
@@ -139,4 +144,4 @@ demo: setup
 	@python -m workloads.demo
 
 clean:
-	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache .mutation

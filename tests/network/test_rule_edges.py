@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from aws_cdk import Fn
 
 from emr_constructs.network import ExistingNetworkProps, InterfaceEndpoint, VpcProps
 from tests.rule_edges import Edge, assert_invalid, assert_valid, invalid_cases, valid_cases
@@ -12,6 +13,9 @@ from tests.rule_edges import Edge, assert_invalid, assert_valid, invalid_cases, 
 RETENTIONS = "1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653"
 ONE_AZ_ISOLATED: dict[str, Any] = {"max_azs": 1, "nat_gateways": 0, "interface_endpoints": ()}
 SUBNETS_ALLOWED = "a larger VPC CIDR, a longer subnet prefix (smaller subnets) or fewer AZs"
+#: Values known only at deploy time (an imported CIDR, the region's AZs): rules skip them, never refuse them.
+CIDR_TOKEN = Fn.import_value("shared-vpc-cidr")
+AZ_TOKEN = Fn.select(0, Fn.get_azs())
 EXISTING: dict[str, Any] = {
     "vpc_id": "vpc-0a1b2c3d",
     "vpc_cidr": "10.8.0.0/16",
@@ -171,6 +175,33 @@ EDGES = [
                 f"Test: interface_endpoints[1]={InterfaceEndpoint.STS!r} is invalid: endpoint listed more than once; "
                 "allowed: each once",
             ),
+        ],
+    ),
+    Edge(
+        "unresolved values are skipped, the resolved ones beside them still checked",
+        VpcProps,
+        base=ONE_AZ_ISOLATED,
+        valid=[{"cidr": CIDR_TOKEN}, {"availability_zones": (AZ_TOKEN,)}],
+        invalid=[
+            (
+                {"max_azs": 2, "availability_zones": (AZ_TOKEN, "eu-west-1")},
+                "Test: availability_zones[1]='eu-west-1' is invalid: not an Availability Zone name (AZ ids such "
+                "as 'use1-az1' are not accepted); allowed: a name such as 'eu-west-1a'",
+            ),
+            ({"cidr": CIDR_TOKEN, "private_subnet_mask": 29}, mask_error("private_subnet_mask", 29)),
+        ],
+    ),
+    Edge(
+        "existing network route tables, one per subnet or none",
+        ExistingNetworkProps,
+        base=EXISTING,
+        valid=[{"private_route_table_ids": ()}, {"private_route_table_ids": ("rtb-0a1b2c3d", "rtb-0a1b2c3e")}],
+        invalid=[
+            (
+                {"private_route_table_ids": ("rtb-0a1b2c3d",)},
+                "Test: private_route_table_ids=('rtb-0a1b2c3d',) is invalid: one route table per subnet: got 1 for "
+                "2 subnets; allowed: exactly 2 route table ids, or none",
+            )
         ],
     ),
     Edge(

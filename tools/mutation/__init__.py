@@ -1,0 +1,1 @@
+"""Mutation testing of the library's rule modules: ``python -m tools.mutation`` (``make mutation``)."""

@@ -1,0 +1,269 @@
+"""Mutation testing of the rule modules against their own tests: ``python -m tools.mutation [--module NAME ...]``.
+
+Each module of :data:`MODULES` is mutated by mutmut in a scratch copy of the repository (``.mutation/<name>/``,
+so runs never touch the working tree and modules can run one at a time), against only the test files listed
+for it. The report (``tools/mutation/report.md``) gives the score per module, the command and the time, and
+every surviving mutant with its diff; a survivor is either killed by a new test or listed in
+:data:`EQUIVALENT` with the reason no test can kill it. Not part of ``make test``: a full run takes minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRATCH = ROOT / ".mutation"
+REPORT = Path(__file__).resolve().parent / "report.md"
+RESULTS = Path(__file__).resolve().parent / "results.json"
+
+
+@dataclass(frozen=True)
+class RuleModule:
+    """A rule module and the tests that should kill its mutants (missing test files are skipped)."""
+
+    name: str
+    sources: tuple[str, ...]
+    tests: tuple[str, ...]
+
+
+#: The rule modules and their own tests: the one place to update when modules move or tests are added.
+MODULES: tuple[RuleModule, ...] = (
+    RuleModule(
+        "network",
+        ("emr_constructs/network/props.py",),
+        ("tests/network/test_validation.py", "tests/network/test_rule_edges.py"),
+    ),
+    RuleModule(
+        "storage",
+        ("emr_constructs/storage/props.py",),
+        ("tests/storage/test_validation.py", "tests/storage/test_rule_edges.py"),
+    ),
+    RuleModule(
+        "catalog",
+        ("emr_constructs/catalog/props.py",),
+        ("tests/catalog/test_catalog.py", "tests/catalog/test_settings_shapes.py", "tests/catalog/test_rule_edges.py"),
+    ),
+    RuleModule(
+        "warehouse",
+        ("emr_constructs/warehouse/props.py",),
+        (
+            "tests/warehouse/test_warehouse.py",
+            "tests/warehouse/test_settings_shapes.py",
+            "tests/warehouse/test_rule_edges.py",
+        ),
+    ),
+    RuleModule(
+        "monitoring",
+        ("emr_constructs/monitoring/props.py",),
+        ("tests/monitoring/test_monitoring_settings.py", "tests/monitoring/test_rule_edges.py"),
+    ),
+    RuleModule(
+        "cluster",
+        (
+            "emr_constructs/cluster/validation.py",
+            "emr_constructs/cluster/capacity.py",
+            "emr_constructs/cluster/releases.py",
+        ),
+        ("tests/cluster/test_validation.py", "tests/cluster/test_releases.py", "tests/cluster/test_rule_edges.py"),
+    ),
+)
+
+#: Survivors no test can kill, by mutmut's mutant name, with the reason (checked by a reviewer).
+EQUIVALENT: dict[str, str] = {}
+
+#: The rule tables (tests/rule_edges.py); ``--without-edges`` leaves them out to measure what they add.
+EDGE_TESTS = "test_rule_edges.py"
+
+#: What each scratch copy needs besides the library and the tests.
+ALSO_COPY = ("app.py", "cdk.json", "config", "stacks", "tools", "examples", "jobs")
+
+
+@dataclass
+class Outcome:
+    module: str
+    seconds: float
+    status: dict[str, str] = field(default_factory=dict)
+    diffs: dict[str, str] = field(default_factory=dict)
+
+    def count(self, *statuses: str) -> int:
+        return sum(1 for name, s in self.status.items() if s in statuses and name not in EQUIVALENT)
+
+    @property
+    def killed(self) -> int:
+        return self.count("killed", "timeout", "caught by type check")
+
+    @property
+    def survived(self) -> list[str]:
+        return sorted(n for n, s in self.status.items() if s == "survived" and n not in EQUIVALENT)
+
+    @property
+    def scored(self) -> int:
+        return self.killed + len(self.survived)
+
+    @property
+    def score(self) -> float:
+        return 100.0 * self.killed / self.scored if self.scored else 0.0
+
+
+def _config(module: RuleModule, without_edges: bool) -> str:
+    tests = [t for t in module.tests if (ROOT / t).exists() and not (without_edges and t.endswith(EDGE_TESTS))]
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    pytest_options = pyproject["tool"]["pytest"]["ini_options"]
+    lines = [
+        "[tool.pytest.ini_options]",
+        f"addopts = {json.dumps(pytest_options.get('addopts', ''))}",
+        'pythonpath = ["."]',
+        "",
+        "[tool.mutmut]",
+        'source_paths = ["emr_constructs"]',
+        f"only_mutate = {json.dumps(list(module.sources))}",
+        f"pytest_add_cli_args_test_selection = {json.dumps(tests)}",
+        'pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "no:xdist", "-q"]',
+        f"also_copy = {json.dumps(list(ALSO_COPY))}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _prepare(module: RuleModule, without_edges: bool) -> Path:
+    work = SCRATCH / module.name
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for tree in ("emr_constructs", "tests"):
+        shutil.copytree(ROOT / tree, work / tree, ignore=ignore)
+    for item in ALSO_COPY:
+        source, target = ROOT / item, work / item
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=ignore)
+        else:
+            shutil.copy2(source, target)
+    (work / "pyproject.toml").write_text(_config(module, without_edges))
+    return work
+
+
+def _mutmut(work: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "mutmut", *args], cwd=work, env=env, capture_output=True, text=True, check=False
+    )
+
+
+def run(module: RuleModule, max_children: int, without_edges: bool = False) -> Outcome:
+    work = _prepare(module, without_edges)
+    log = work / "mutmut-run.log"
+    started = time.monotonic()
+    with log.open("w") as output:
+        returncode = subprocess.run(
+            [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)],
+            cwd=work,
+            env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            check=False,
+        ).returncode
+    seconds = time.monotonic() - started
+    if returncode != 0:
+        raise SystemExit(f"{module.name}: mutmut failed (exit {returncode}); see {log}")
+    listed = _mutmut(work, "results", "--all", "true")
+    outcome = Outcome(module.name, seconds)
+    for line in listed.stdout.splitlines():
+        name, _, status = line.strip().rpartition(": ")
+        if name:
+            outcome.status[name] = status
+    if not outcome.status:
+        raise SystemExit(f"{module.name}: mutmut produced no results; see {work / 'mutmut-run.log'}")
+    for name in outcome.survived:
+        outcome.diffs[name] = _mutmut(work, "show", name).stdout.split("\n", 1)[-1].strip()
+    return outcome
+
+
+def render(outcomes: list[dict[str, object]]) -> str:
+    rows = [
+        "# Mutation testing of the rule modules",
+        "",
+        "`make mutation` (`python -m tools.mutation`; one module: `--module network`). mutmut mutates each rule",
+        "module and runs only that module's own tests (listed in `tools/mutation/__main__.py`, `MODULES`).",
+        "Score = killed / (killed + survived); mutants listed as equivalent (with the reason) are left out.",
+        "",
+        "| module | sources | mutants | killed | survived | equivalent | no tests | score | time | run at |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for o in outcomes:
+        rows.append(
+            f"| {o['module']} | {', '.join(f'`{s}`' for s in o['sources'])} | {o['mutants']} | {o['killed']} "  # type: ignore[attr-defined]
+            f"| {o['survived']} | {o['equivalent']} | {o['no_tests']} | {o['score']:.1f}% | {o['seconds']:.0f} s "
+            f"| {o['commit']} |"
+        )
+    for o in outcomes:
+        rows += ["", f"## {o['module']}: surviving mutants", ""]
+        diffs: dict[str, str] = o["diffs"]  # type: ignore[assignment]
+        if not diffs:
+            rows.append("None.")
+        for name, diff in diffs.items():
+            rows += [f"### `{name}`", "", "```diff", diff, "```", ""]
+        equivalent = [n for n in o["names"] if n in EQUIVALENT]  # type: ignore[attr-defined]
+        if equivalent:
+            rows += ["", "Equivalent (not scored):", ""]
+            rows += [f"- `{n}`: {EQUIVALENT[n]}" for n in equivalent]
+    return "\n".join(rows).rstrip() + "\n"
+
+
+def _commit() -> str:
+    proc = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    return proc.stdout.strip() or "unknown"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.mutation", description=__doc__.splitlines()[0])
+    names = [m.name for m in MODULES]
+    parser.add_argument("--module", action="append", choices=names, help="run only this module (repeatable)")
+    parser.add_argument("--max-children", type=int, default=1, help="parallel mutant runs (default 1)")
+    parser.add_argument(
+        "--without-edges", action="store_true", help=f"leave out the rule tables ({EDGE_TESTS}): the 'before' score"
+    )
+    args = parser.parse_args(argv)
+    chosen = [m for m in MODULES if not args.module or m.name in args.module]
+    # Earlier results of modules not run this time stay in the report.
+    results: dict[str, dict[str, object]] = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    for module in chosen:
+        print(f"==> mutmut: {module.name} ({', '.join(module.sources)})", flush=True)
+        outcome = run(module, args.max_children, args.without_edges)
+        key = f"{module.name} (without edge tables)" if args.without_edges else module.name
+        results[key] = {
+            "module": key,
+            "sources": list(module.sources),
+            "names": sorted(outcome.status),
+            "mutants": len(outcome.status),
+            "killed": outcome.killed,
+            "survived": len(outcome.survived),
+            "equivalent": sum(1 for n in outcome.status if n in EQUIVALENT),
+            "no_tests": outcome.count("no tests"),
+            "score": outcome.score,
+            "seconds": outcome.seconds,
+            "commit": _commit(),
+            "diffs": outcome.diffs,
+        }
+        print(
+            f"    {outcome.score:.1f}% ({outcome.killed} killed, {len(outcome.survived)} survived) "
+            f"in {outcome.seconds:.0f} s",
+            flush=True,
+        )
+    ordered = [results[k] for n in names for k in (f"{n} (without edge tables)", n) if k in results]
+    RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    REPORT.write_text(render(ordered))
+    print(f"report: {REPORT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
