@@ -56,7 +56,7 @@ def test_repository_keeps_every_import_contract() -> None:
 )
 def test_fails_on_an_import_against_the_direction(tmp_path: Path, module: str, line: str, contract: str) -> None:
     """A copy of the code with one import added against the direction breaks that contract."""
-    for package in ("emr_constructs", "stacks", "tools"):
+    for package in ("emr_constructs", "stacks", "tools", "workloads"):
         shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("*.json", "__pycache__"))
     target = tmp_path / module
     target.write_text(target.read_text() + f"\n{line}  # noqa\n")
