@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 import pytest
-from aws_cdk import Fn
+from aws_cdk import Fn, Token
 
 from emr_constructs.network import ExistingNetworkProps, InterfaceEndpoint, VpcProps
+from emr_constructs.network.props import allocate_subnets
 from tests.rule_edges import Edge, assert_invalid, assert_valid, invalid_cases, valid_cases
 
 RETENTIONS = "1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653"
@@ -16,6 +18,7 @@ SUBNETS_ALLOWED = "a larger VPC CIDR, a longer subnet prefix (smaller subnets) o
 #: Values known only at deploy time (an imported CIDR, the region's AZs): rules skip them, never refuse them.
 CIDR_TOKEN = Fn.import_value("shared-vpc-cidr")
 AZ_TOKEN = Fn.select(0, Fn.get_azs())
+MASK_TOKEN = Token.as_number(Fn.import_value("shared-subnet-mask"))
 EXISTING: dict[str, Any] = {
     "vpc_id": "vpc-0a1b2c3d",
     "vpc_cidr": "10.8.0.0/16",
@@ -82,6 +85,11 @@ EDGES = [
         valid=[{"cidr": "10.0.0.0/16"}, {"cidr": "10.0.0.0/28", "private_subnet_mask": 28}],
         invalid=[
             ({"cidr": "10.0.0.0/15"}, cidr_range_error("10.0.0.0/15")),
+            (
+                {"cidr": "10.0.0.1/16"},
+                "Test: cidr='10.0.0.1/16' is invalid: not an IPv4 network in CIDR notation; allowed: an IPv4 CIDR "
+                "block with its host bits zero, e.g. '10.0.0.0/16'",
+            ),
             ({"cidr": "10.0.0.0/29", "private_subnet_mask": 28}, cidr_range_error("10.0.0.0/29")),
         ],
     ),
@@ -181,7 +189,7 @@ EDGES = [
         "unresolved values are skipped, the resolved ones beside them still checked",
         VpcProps,
         base=ONE_AZ_ISOLATED,
-        valid=[{"cidr": CIDR_TOKEN}, {"availability_zones": (AZ_TOKEN,)}],
+        valid=[{"cidr": CIDR_TOKEN}, {"availability_zones": (AZ_TOKEN,)}, {"private_subnet_mask": MASK_TOKEN}],
         invalid=[
             (
                 {"max_azs": 2, "availability_zones": (AZ_TOKEN, "eu-west-1")},
@@ -228,3 +236,14 @@ def test_valid_edge_builds_clean(edge: Edge, changes: dict[str, Any]) -> None:
 @pytest.mark.parametrize(("edge", "changes", "expected"), invalid_cases(EDGES))
 def test_fails_one_step_past_the_edge(edge: Edge, changes: dict[str, Any], expected: list[str]) -> None:
     assert_invalid(edge, changes, expected)
+
+
+def test_subnets_are_allocated_in_order_each_aligned_to_its_size() -> None:
+    """The blocks the fit rule checks are the blocks the VPC gets: private tier first, then public."""
+    network = ipaddress.IPv4Network("10.0.0.0/16")
+    assert allocate_subnets(network, 2, [20, 26]) == [
+        ipaddress.IPv4Network(block) for block in ("10.0.0.0/20", "10.0.16.0/20", "10.0.32.0/26", "10.0.32.64/26")
+    ]
+    assert allocate_subnets(network, 2, [17]) == [ipaddress.IPv4Network(b) for b in ("10.0.0.0/17", "10.0.128.0/17")]
+    with pytest.raises(ValueError, match="does not fit"):
+        allocate_subnets(network, 3, [17])
