@@ -210,6 +210,8 @@ def render(outcomes: list[dict[str, object]]) -> str:
         "`make mutation` (`python -m tools.mutation`; one module: `--module network`). mutmut mutates each rule",
         "module and runs only that module's own tests (listed in `tools/mutation/__main__.py`, `MODULES`).",
         "Score = killed / (killed + survived); mutants listed as equivalent (with the reason) are left out.",
+        "A row `(without edge tables)` ran with `--without-edges`: the module's tests before the rule tables",
+        "(`tests/<concept>/test_rule_edges.py`) existed, i.e. the score before and after them.",
         "",
         "| module | sources | mutants | killed | survived | equivalent | no tests | score | time | run at |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
