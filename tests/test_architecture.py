@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,12 @@ def test_fails_on_an_import_against_the_direction(tmp_path: Path, module: str, l
     assert result.returncode == 1
     broken = [name for name, verdict in verdicts(result.stdout).items() if verdict == "BROKEN"]
     assert any(name.startswith(contract) for name in broken), result.stdout
+
+
+def test_every_library_package_has_a_layer() -> None:
+    """A new package must take its place in the layers contract, or nothing checks what it imports."""
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
+    layers = next(c["layers"] for c in contracts if c["type"] == "layers")
+    layered = {name.strip() for line in layers for name in line.split("|")}
+    library = {path.stem for path in (ROOT / "emr_constructs").iterdir() if path.suffix == ".py" or path.is_dir()}
+    assert library - layered - {"__init__", "__pycache__", "cli"} == set()
