@@ -22,9 +22,9 @@ from aws_cdk.interfaces import aws_events as events_refs
 from constructs import Construct
 
 from emr_constructs.guard import GuardRule, acknowledge_guard, restrict_grants_to_aws_services
-from emr_constructs.policy.acknowledge import acknowledge
 from emr_constructs.monitoring.props import MonitoringProps
 from emr_constructs.placeholders import is_placeholder
+from emr_constructs.policy.acknowledge import acknowledge
 
 #: The service principals allowed to publish to the topic, and so to use its key.
 CLOUDWATCH_PRINCIPAL = "cloudwatch.amazonaws.com"

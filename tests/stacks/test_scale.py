@@ -28,11 +28,11 @@ import pytest
 from aws_cdk import App, Aspects, CfnResource, Stack
 
 import app as bundled_app
-from bench.make_configs import settings_with_clusters
 from emr_constructs.limits import WARN_RATIO, CloudFormationLimits
 from emr_constructs.policy.packs import WriteNagSuppressionsToCloudFormationAspect
 from stacks.settings import CONFIG_DIR, load_environment
 from tests.support import CDK_CONTEXT
+from tools.bench.make_configs import settings_with_clusters
 
 CLUSTERS = 200
 #: Where IAM's managed-policy size limit moves statements that outgrow an inline policy.
