@@ -72,5 +72,9 @@ def test_every_library_package_has_a_layer() -> None:
     contracts = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]["contracts"]
     layers = next(c["layers"] for c in contracts if c["type"] == "layers")
     layered = {name.strip() for line in layers for name in line.split("|")}
-    library = {path.stem for path in (ROOT / "emr_constructs").iterdir() if path.suffix == ".py" or path.is_dir()}
-    assert library - layered - {"__init__", "__pycache__", "cli"} == set()
+    library = {
+        path.stem
+        for path in (ROOT / "emr_constructs").iterdir()
+        if path.suffix == ".py" or (path / "__init__.py").exists()
+    }
+    assert library - layered - {"__init__", "cli"} == set()
