@@ -110,6 +110,51 @@ EDGES = [
         ],
     ),
     Edge(
+        "temp_prefix is a folder of its own",
+        GlueJobProps,
+        base=JOB,
+        valid=[{"temp_prefix": "t/"}, {"temp_prefix": "glue/temp/"}],
+        invalid=[
+            (
+                {"temp_prefix": ""},
+                "Test: temp_prefix='' is invalid: the temp dir must be a folder of its own, not the whole artifacts "
+                "bucket; allowed: a key prefix ending in '/', like 'glue/temp/'",
+            ),
+            (
+                {"temp_prefix": "glue/temp"},
+                "Test: temp_prefix='glue/temp' is invalid: a folder prefix without a trailing '/' also matches its "
+                "sibling folders ('sales' matches 'sales-eu/'); allowed: '' (the whole bucket) or a key prefix "
+                "ending in '/', like 'events/'",
+            ),
+        ],
+    ),
+    Edge(
+        "read and write folders",
+        GlueJobProps,
+        valid=[{"read": (ZonePrefix(zone=Zone.RAW, prefix="events/"),)}],
+        invalid=[
+            (
+                {"read": (ZonePrefix(zone=Zone.RAW, prefix="events"),)},
+                "Test: read[0].prefix='events' is invalid: a folder prefix without a trailing '/' also matches its "
+                "sibling folders ('sales' matches 'sales-eu/'); allowed: '' (the whole bucket) or a key prefix "
+                "ending in '/', like 'events/'",
+            ),
+        ],
+    ),
+    Edge(
+        "Ray workers refused",
+        GlueJobProps,
+        base=JOB,
+        valid=[{"worker_type": WorkerType.G_8X}],
+        invalid=[
+            (
+                {"worker_type": WorkerType.Z_2X},
+                "Test: worker_type='Z.2X' is invalid: Z.2X runs Ray jobs, not PySpark; "
+                "allowed: G.1X, G.2X, G.4X, G.8X (G.025X for streaming jobs)",
+            )
+        ],
+    ),
+    Edge(
         "database_prefix length",
         DataCatalogProps,
         valid=[{"database_prefix": "a"}, {"database_prefix": "a" * 245}],
