@@ -14,6 +14,9 @@ from constructs import Construct
 
 from emr_constructs.arguments import checked_arguments
 from emr_constructs.guard import GuardRule, acknowledge_guard, restrict_grants_to_aws_services
+from emr_constructs.iam.keys import allow_cloudwatch_logs
+from emr_constructs.network.interfaces import IPlatformNetwork
+from emr_constructs.network.vpc import RETENTION_DAYS
 from emr_constructs.policy.acknowledge import (
     acknowledge,
     acknowledge_inline_policies,

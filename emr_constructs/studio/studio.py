@@ -13,7 +13,6 @@ from constructs import Construct
 from emr_constructs.arguments import checked_arguments
 from emr_constructs.cluster import EmrCluster
 from emr_constructs.guard import GuardRule, acknowledge_guard
-from emr_constructs.policy.acknowledge import acknowledge, acknowledge_inline_policies, acknowledge_wildcard_resources
 from emr_constructs.network.interfaces import IPlatformNetwork
 from emr_constructs.policy.acknowledge import acknowledge, acknowledge_inline_policies, acknowledge_wildcard_resources
 from emr_constructs.serverless import EmrServerlessApplication

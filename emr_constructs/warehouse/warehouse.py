@@ -17,7 +17,6 @@ from emr_constructs.arguments import checked_arguments
 from emr_constructs.catalog import DataCatalog
 from emr_constructs.errors import Checks
 from emr_constructs.guard import GuardRule, acknowledge_guard, restrict_grants_to_aws_services
-from emr_constructs.policy.acknowledge import acknowledge, acknowledge_inline_policies, grant_target
 from emr_constructs.network.interfaces import IPlatformNetwork
 from emr_constructs.policy.acknowledge import acknowledge, acknowledge_inline_policies, grant_target
 from emr_constructs.removal import safe_removal_policy

@@ -15,8 +15,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from tools.gate.acknowledgement_audit import CDK_TEMPLATE_VALIDATION
 from tools.assembly import StackTemplate
+from tools.gate.acknowledgement_audit import CDK_TEMPLATE_VALIDATION
 from tools.gate.findings import Acknowledgement, Finding, Skip, Tool
 from tools.gate.nag import GUARD_PLUGIN
 from tools.gate.snapshots import StackChanges
