@@ -5,6 +5,8 @@ to write them, so both sides agree on one spelling. ``emr_constructs.discovery_t
 
 - ``emr-platform:environment``: the environment (stage) name, e.g. ``prod``; applied once to a whole stage.
 - ``emr-platform:cluster``: the cluster's name in the app's settings, e.g. ``analytics``; applied by ``EmrCluster``.
+- ``emr-platform:application``: an EMR Serverless application's name, e.g. ``spark``; applied by
+  ``EmrServerlessApplication``.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ DATA_LAKE_KEY = "DataLakeKeyArn"
 TAG_PREFIX = "emr-platform:"
 ENVIRONMENT_TAG = f"{TAG_PREFIX}environment"
 CLUSTER_TAG = f"{TAG_PREFIX}cluster"
+APPLICATION_TAG = f"{TAG_PREFIX}application"
 
 # EC2/EMR tag values: up to 256 characters of letters, digits, spaces and + - = . _ : / @.
 _TAG_VALUE = re.compile(r"^[\w .:/=+\-@]{1,256}$")
@@ -47,6 +50,12 @@ def cluster_export_name(environment: str, cluster: str, attribute: str) -> str:
     return f"{EXPORT_PREFIX}-{environment}-cluster-{cluster}-{attribute}"
 
 
+def application_export_name(environment: str, application: str, attribute: str) -> str:
+    """The export name of an EMR Serverless application attribute (``id``, ``role-arn`` or ``log-uri``), e.g.
+    ``emr-platform-prod-serverless-spark-id``."""
+    return f"{EXPORT_PREFIX}-{environment}-serverless-{application}-{attribute}"
+
+
 def cluster_tags(cluster: str, environment: str | None = None) -> dict[str, str]:
     """The tags that make a cluster findable: its name, and its environment when the caller knows it
     (a stage-wide environment tag from ``tag_platform_environment`` reaches the cluster too)."""
@@ -62,6 +71,7 @@ class TaggedIdentity:
 
     environment: str | None
     cluster: str | None
+    application: str | None = None
 
 
 def read_tags(tags: Iterable[Mapping[str, str]] | Mapping[str, str]) -> TaggedIdentity:
@@ -70,4 +80,6 @@ def read_tags(tags: Iterable[Mapping[str, str]] | Mapping[str, str]) -> TaggedId
         found = dict(tags)
     else:
         found = {t["Key"]: t["Value"] for t in tags if "Key" in t and "Value" in t}
-    return TaggedIdentity(environment=found.get(ENVIRONMENT_TAG), cluster=found.get(CLUSTER_TAG))
+    return TaggedIdentity(
+        environment=found.get(ENVIRONMENT_TAG), cluster=found.get(CLUSTER_TAG), application=found.get(APPLICATION_TAG)
+    )

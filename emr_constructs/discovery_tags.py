@@ -6,6 +6,7 @@ from aws_cdk import Tags
 from constructs import IConstruct
 
 from emr_constructs.discovery import (
+    APPLICATION_TAG,
     CLUSTER_TAG,
     ENVIRONMENT_TAG,
     TAG_VALUE_ALLOWED,
@@ -31,3 +32,9 @@ def tag_platform_environment(scope: IConstruct, name: str) -> None:
 def tag_platform_cluster(scope: IConstruct, name: str) -> None:
     """Tag the resources under ``scope`` (an ``EmrCluster``) with the cluster's name, as ``--cluster NAME`` finds it."""
     Tags.of(scope).add(CLUSTER_TAG, _checked(scope, "cluster", name))
+
+
+def tag_platform_application(scope: IConstruct, name: str) -> None:
+    """Tag the resources under ``scope`` (an ``EmrServerlessApplication``) with the application's name, as
+    ``--app NAME`` finds it."""
+    Tags.of(scope).add(APPLICATION_TAG, _checked(scope, "application", name))

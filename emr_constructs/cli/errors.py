@@ -44,6 +44,12 @@ IAM_ACTIONS: dict[str, str] = {
     "DescribeInstanceTypeOfferings": "ec2:DescribeInstanceTypeOfferings",
     "DescribeAvailabilityZones": "ec2:DescribeAvailabilityZones",
     "GetProducts": "pricing:GetProducts",
+    "ListApplications": "emr-serverless:ListApplications",
+    "GetApplication": "emr-serverless:GetApplication",
+    "StartJobRun": "emr-serverless:StartJobRun",
+    "GetJobRun": "emr-serverless:GetJobRun",
+    "ListJobRuns": "emr-serverless:ListJobRuns",
+    "GetPolicy": "iam:GetPolicy",
     "PutObject": "s3:PutObject",
     # S3 authorises GET and HEAD of an object as s3:GetObject.
     "GetObject": "s3:GetObject",

@@ -1,4 +1,4 @@
-"""Spark steps: upload a script by content, add it as a step, follow it to the end, list a cluster's steps."""
+"""Spark steps: upload a script by content, add it as a step, follow it (or a job run) to the end, list steps."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from emr_constructs.cli.errors import EXIT_USAGE, CliError
 from emr_constructs.cli.locations import S3Location, script_key
@@ -129,10 +129,50 @@ def poll_intervals(maximum: float) -> Iterator[float]:
         interval = min(interval * 2, maximum)
 
 
+class Tracked(Protocol):
+    """What :func:`follow_until_done` polls: a step, a job run."""
+
+    @property
+    def state(self) -> str: ...
+
+    @property
+    def done(self) -> bool: ...
+
+
+TrackedT = TypeVar("TrackedT", bound=Tracked)
+
+
 class FollowTimeout(Exception):
-    def __init__(self, step: StepInfo) -> None:
-        super().__init__(step.step_id)
+    def __init__(self, step: Tracked) -> None:
+        super().__init__(step.state)
         self.step = step
+        """The last state seen (a :class:`StepInfo` or a job run)."""
+
+
+def follow_until_done(
+    describe: Callable[[], TrackedT],
+    *,
+    sleep: Callable[[float], None],
+    clock: Callable[[], float],
+    max_poll_seconds: float = DEFAULT_MAX_POLL_SECONDS,
+    timeout_seconds: float | None = None,
+    on_poll: Callable[[TrackedT, float], None] = lambda item, elapsed: None,
+) -> TrackedT:
+    """Call ``describe`` until what it returns is done; ``on_poll(item, elapsed seconds)`` after every poll.
+
+    Raises :class:`FollowTimeout` when ``timeout_seconds`` pass first (the step or job run keeps running).
+    """
+    started = clock()
+    intervals = poll_intervals(max_poll_seconds)
+    while True:
+        item = describe()
+        elapsed = clock() - started
+        on_poll(item, elapsed)
+        if item.done:
+            return item
+        if timeout_seconds is not None and elapsed >= timeout_seconds:
+            raise FollowTimeout(item)
+        sleep(next(intervals))
 
 
 def follow(
@@ -146,18 +186,12 @@ def follow(
     timeout_seconds: float | None = None,
     on_poll: Callable[[StepInfo, float], None] = lambda step, elapsed: None,
 ) -> StepInfo:
-    """Poll the step until it reaches a final state; ``on_poll(step, elapsed seconds)`` after every poll.
-
-    Raises :class:`FollowTimeout` when ``timeout_seconds`` pass first (the step keeps running).
-    """
-    started = clock()
-    intervals = poll_intervals(max_poll_seconds)
-    while True:
-        step = describe_step(emr, cluster_id, step_id)
-        elapsed = clock() - started
-        on_poll(step, elapsed)
-        if step.done:
-            return step
-        if timeout_seconds is not None and elapsed >= timeout_seconds:
-            raise FollowTimeout(step)
-        sleep(next(intervals))
+    """Poll the step until it reaches a final state (see :func:`follow_until_done`)."""
+    return follow_until_done(
+        lambda: describe_step(emr, cluster_id, step_id),
+        sleep=sleep,
+        clock=clock,
+        max_poll_seconds=max_poll_seconds,
+        timeout_seconds=timeout_seconds,
+        on_poll=on_poll,
+    )

@@ -1,13 +1,16 @@
-"""``emr-platform``: see a deployed environment, run Spark jobs on its clusters, read their logs.
+"""``emr-platform``: see a deployed environment, run Spark jobs on its clusters and serverless applications, read
+their logs.
 
     emr-platform status --env dev
     emr-platform submit --env dev --cluster analytics --wait jobs/daily.py --date 2024-06-01
     emr-platform steps  --env dev --cluster analytics
     emr-platform logs   --env dev --cluster analytics s-1234567890ABC
+    emr-platform submit --env prod --app spark --wait jobs/daily.py -- --date 2024-06-01
+    emr-platform logs   --env prod --app spark 00fabc123def4567
 
-Exit codes: 0 success; 1 the job or a request failed (step FAILED/CANCELLED/INTERRUPTED, log not there yet);
-2 something to fix before retrying (credentials, region, environment not deployed, cluster terminated, access
-denied, arguments).
+Exit codes: 0 success; 1 the job or a request failed (step FAILED/CANCELLED/INTERRUPTED, job run
+FAILED/CANCELLED, log not there yet); 2 something to fix before retrying (credentials, region, environment not
+deployed, cluster terminated, access denied, arguments).
 """
 
 from __future__ import annotations
@@ -23,16 +26,19 @@ from typing import TYPE_CHECKING, Any, TextIO
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from emr_constructs.cli import clusters, jobs, render
+from emr_constructs.cli import clusters, jobs, render, serverless
 from emr_constructs.cli.errors import EXIT_FAILED, CliError, explain
 from emr_constructs.cli.locations import step_logs
 from emr_constructs.cli.logs import STREAMS, fetch_step_log
 from emr_constructs.cli.platform import (
+    APPLICATION_ID,
     ARTIFACTS_BUCKET,
     CLUSTER_ID,
     DATA_LAKE_KEY,
+    ApplicationRef,
     ClusterRef,
     Platform,
+    application_by_id,
     cluster_by_id,
     discover,
 )
@@ -57,7 +63,7 @@ class _Run:
     out: TextIO
     err: TextIO
     _clients: dict[str, Any] = field(default_factory=dict)
-    _platforms: dict[str, Platform] = field(default_factory=dict)
+    _platforms: dict[tuple[str, bool], Platform] = field(default_factory=dict)
 
     def client(self, service: str) -> Any:
         if service not in self._clients:
@@ -69,15 +75,30 @@ class _Run:
         region: str | None = self.args.region or self.session.region_name
         return region
 
-    def platform(self, env: str | None = None) -> Platform:
+    def platform(self, env: str | None = None, *, applications: bool = False) -> Platform:
+        """The environment's stacks and clusters; its EMR Serverless applications too when ``applications``
+        (only then does the CLI call EMR Serverless, so cluster-only operators need no access to it)."""
         env = env or self.args.env
         if not env:
             raise CliError("pass --env NAME (the environment, as its clusters are tagged) or --cluster j-... (an id)")
-        if env not in self._platforms:
+        if (env, applications) not in self._platforms:
             cloudformation = self.client("cloudformation")
             region = cloudformation.meta.region_name
-            self._platforms[env] = discover(cloudformation, env, region, emr=self.client("emr"))
-        return self._platforms[env]
+            self._platforms[(env, applications)] = discover(
+                cloudformation,
+                env,
+                region,
+                emr=self.client("emr"),
+                serverless=self.client("emr-serverless") if applications else None,
+            )
+        return self._platforms[(env, applications)]
+
+    def application(self) -> ApplicationRef:
+        selector: str = self.args.app
+        if not self.args.env and APPLICATION_ID.match(selector):
+            # An id names one application in the account and region, whatever app made it.
+            return application_by_id(self.client("emr-serverless"), selector)
+        return self.platform(applications=True).application(selector)
 
     def cluster(self) -> ClusterRef:
         selector: str | None = self.args.cluster
@@ -86,7 +107,7 @@ class _Run:
             return cluster_by_id(self.client("emr"), selector)
         return self.platform().cluster(selector)
 
-    def artifacts(self, ref: ClusterRef) -> tuple[str, str | None]:
+    def artifacts(self, ref: ClusterRef | ApplicationRef) -> tuple[str, str | None]:
         """Where to upload scripts, and the KMS key to encrypt them with: the flags, else the environment's exports."""
         bucket: str | None = self.args.bucket
         key: str | None = self.args.kms_key
@@ -94,8 +115,9 @@ class _Run:
             return bucket, key
         env = self.args.env or ref.environment
         if not env:
+            what = f"cluster {ref.cluster_id}" if isinstance(ref, ClusterRef) else f"application {ref.application_id}"
             raise CliError(
-                f"cluster {ref.cluster_id} has no {ENVIRONMENT_TAG} tag, so its environment's artifacts bucket is "
+                f"{what} has no {ENVIRONMENT_TAG} tag, so its environment's artifacts bucket is "
                 f"unknown: pass --bucket BUCKET (and --kms-key ARN if the bucket requires SSE-KMS)"
             )
         platform = self.platform(env)
@@ -106,15 +128,27 @@ class _Run:
 
 
 def _status(run: _Run) -> int:
-    platform = run.platform()
+    platform = run.platform(applications=True)
     emr = run.client("emr")
     described = [clusters.describe(emr, ref) for ref in platform.clusters]
-    run.print(render.status_json(platform, described) if run.args.json else render.status_text(platform, described))
+    apps = [serverless.describe(run.client("emr-serverless"), ref) for ref in platform.applications]
+    show = render.status_json if run.args.json else render.status_text
+    run.print(show(platform, described, apps))
     return 0
 
 
+def _only_one_target(run: _Run) -> None:
+    if run.args.app and run.args.cluster:
+        raise CliError("pass --cluster (an EMR cluster) or --app (an EMR Serverless application), not both")
+
+
 def _submit(run: _Run) -> int:
+    _only_one_target(run)
     script = jobs.Script.read(Path(run.args.script))
+    if run.args.app:
+        return _submit_job_run(run, script)
+    if run.args.role:
+        raise CliError("--role is the job runtime role of an EMR Serverless application: pass it with --app")
     ref = run.cluster()
     emr = run.client("emr")
     state, reason, cluster = clusters.cluster_state(emr, ref.cluster_id)
@@ -135,7 +169,7 @@ def _submit(run: _Run) -> int:
     if not run.args.wait:
         run.print(f"logs: {logs_at or 'the cluster has no log URI'}")
         return 0
-    progress = _Progress(run.err)
+    progress = _Progress(run.err, step_id)
     try:
         final = jobs.follow(
             emr,
@@ -167,7 +201,74 @@ def _submit(run: _Run) -> int:
     return 0 if final.state == jobs.COMPLETED else EXIT_FAILED
 
 
+def _submit_job_run(run: _Run, script: jobs.Script) -> int:
+    ref = run.application()
+    client = run.client("emr-serverless")
+    status = serverless.describe(client, ref)
+    if status.state in {"TERMINATED", "TERMINATING"}:
+        raise CliError(
+            f"EMR Serverless application {ref.name} ({ref.application_id}) is {status.state}: it cannot run jobs; "
+            f"redeploy the environment's compute stack"
+        )
+    role_arn = run.args.role or serverless.require_role(ref, run.args.env or ref.environment)
+    bucket, kms_key = run.artifacts(ref)
+    location = jobs.upload(run.client("s3"), bucket, script, kms_key)
+    run.print(f"uploaded {script.path} to {location}")
+    driver = serverless.job_driver(status.type, location, _job_args(run.args.job_args))
+    run_id = serverless.start_job_run(
+        client,
+        ref,
+        name=run.args.name or script.path.name,
+        role_arn=role_arn,
+        driver=driver,
+        log_uri=ref.log_uri,
+        kms_key_arn=kms_key,
+    )
+    run.print(f"started job run {run_id} on application {ref.name} ({ref.application_id})")
+    logs_at = str(serverless.driver_logs(ref.log_uri, ref.application_id, run_id)) if ref.log_uri else None
+    if not run.args.wait:
+        run.print(f"logs: {logs_at or 'the application exports no log URI'}")
+        return 0
+    progress = _Progress(run.err, run_id)
+    try:
+        final = jobs.follow_until_done(
+            lambda: serverless.get_job_run(client, ref.application_id, run_id),
+            sleep=run.sleep,
+            clock=run.clock,
+            max_poll_seconds=run.args.poll_seconds,
+            timeout_seconds=run.args.timeout,
+            on_poll=progress.update,
+        )
+    except jobs.FollowTimeout as stopped:
+        progress.close()
+        run.print(f"job run {run_id} is still {stopped.step.state} after {render.duration(run.args.timeout)}")
+        run.print(f"logs: {logs_at}")
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        progress.close()
+        run.print(f"stopped following job run {run_id}; it keeps running: emr-platform steps --app {ref.name}")
+        return 130
+    progress.close()
+    run.print(f"job run {run_id} {final.state}")
+    if final.state != serverless.SUCCESS and final.details:
+        run.print(f"reason: {final.details}")
+    run.print(f"logs: {logs_at or 'the application exports no log URI'}")
+    return 0 if final.state == serverless.SUCCESS else EXIT_FAILED
+
+
+def _job_args(args: list[str]) -> list[str]:
+    # `submit --app spark job.py -- --date x`: the separator is for the shell reader, not for the job.
+    return args[1:] if args[:1] == ["--"] else args
+
+
 def _steps(run: _Run) -> int:
+    _only_one_target(run)
+    if run.args.app:
+        app = run.application()
+        runs = serverless.list_job_runs(run.client("emr-serverless"), app.application_id, run.args.limit)
+        show_runs = render.job_runs_json if run.args.json else render.job_runs_text
+        run.print(show_runs(app.name, app.application_id, runs))
+        return 0
     ref = run.cluster()
     found = jobs.list_steps(run.client("emr"), ref.cluster_id, run.args.limit)
     render_steps = render.steps_json if run.args.json else render.steps_text
@@ -176,6 +277,9 @@ def _steps(run: _Run) -> int:
 
 
 def _logs(run: _Run) -> int:
+    _only_one_target(run)
+    if run.args.app:
+        return _job_run_logs(run)
     ref = run.cluster()
     log_uri = ref.log_uri
     if not log_uri:
@@ -190,22 +294,41 @@ def _logs(run: _Run) -> int:
     return 0
 
 
-class _Progress:
-    """The step's state and elapsed time: one line rewritten in place on a terminal, a line per change otherwise."""
+def _job_run_logs(run: _Run) -> int:
+    ref = run.application()
+    if run.args.stream not in serverless.DRIVER_STREAMS:
+        streams = " and ".join(serverless.DRIVER_STREAMS)
+        raise CliError(f"--stream {run.args.stream}: a job run's driver writes {streams}")
+    if not ref.log_uri:
+        raise CliError(
+            f"EMR Serverless application {ref.name} ({ref.application_id}) has no S3 log location: its stack "
+            f"exports no -log-uri and its monitoring configuration names none"
+        )
+    folder = serverless.driver_logs(ref.log_uri, ref.application_id, run.args.step)
+    location, text = fetch_step_log(run.client("s3"), folder, run.args.stream)
+    print(f"==> {location}", file=run.err)
+    run.out.write(text)
+    return 0
 
-    def __init__(self, stream: TextIO) -> None:
+
+class _Progress:
+    """A step's or job run's state and elapsed time: one line rewritten in place on a terminal, a line per change
+    otherwise."""
+
+    def __init__(self, stream: TextIO, ident: str) -> None:
         self.stream = stream
+        self.ident = ident
         self.live = stream.isatty()
         self.last: str | None = None
 
-    def update(self, step: jobs.StepInfo, elapsed: float) -> None:
-        line = f"[{render.duration(elapsed)}] {step.step_id} {step.state}"
+    def update(self, item: jobs.Tracked, elapsed: float) -> None:
+        line = f"[{render.duration(elapsed)}] {self.ident} {item.state}"
         if self.live:
             self.stream.write(f"\r{line}\033[K")
             self.stream.flush()
-        elif step.state != self.last:
+        elif item.state != self.last:
             print(line, file=self.stream)
-        self.last = step.state
+        self.last = item.state
 
     def close(self) -> None:
         if self.live and self.last is not None:
@@ -350,23 +473,35 @@ def build_parser() -> argparse.ArgumentParser:
     with_cluster.add_argument(
         "--cluster", help="cluster name from the settings (e.g. analytics) or its j-... id; optional if only one"
     )
+    with_cluster.add_argument(
+        "--app",
+        help="EMR Serverless application instead of a cluster: its name (e.g. spark) or its id",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    status = commands.add_parser("status", parents=[common], help="stacks, exports and every cluster's capacity")
+    status = commands.add_parser(
+        "status", parents=[common], help="stacks, exports, every cluster's capacity and every serverless application"
+    )
     status.add_argument("--json", action="store_true", help="machine-readable output")
     status.set_defaults(handler=_status)
 
     submit = commands.add_parser(
         "submit",
         parents=[common, with_cluster],
-        help="upload a PySpark script and run it as a step",
-        description="Upload SCRIPT to the artifacts bucket (jobs/<sha256>/<name>) and add a spark-submit step. "
-        "Options go before SCRIPT; everything after it is passed to the job.",
+        help="upload a PySpark script and run it as a step (or a job run with --app)",
+        description="Upload SCRIPT to the artifacts bucket (jobs/<sha256>/<name>) and add a spark-submit step, or "
+        "with --app start an EMR Serverless job run with the application's runtime role and log location. "
+        "Options go before SCRIPT; everything after it (after an optional --) is passed to the job.",
+    )
+    submit.add_argument(
+        "--role", help="job runtime role ARN with --app (default: the application's exported -role-arn)"
     )
     submit.add_argument("--name", help="step name (default: the script's file name)")
     submit.add_argument("--bucket", help="S3 bucket for the script (default: the environment's artifacts bucket)")
     submit.add_argument("--kms-key", help="KMS key ARN to encrypt the script with (default: the lake's, if exported)")
-    submit.add_argument("--wait", action="store_true", help="follow the step until it ends; exit 1 unless COMPLETED")
+    submit.add_argument(
+        "--wait", action="store_true", help="follow until it ends; exit 1 unless COMPLETED (job run: SUCCESS)"
+    )
     submit.add_argument(
         "--poll-seconds",
         type=_positive(float, 1, 300),
@@ -380,13 +515,17 @@ def build_parser() -> argparse.ArgumentParser:
     submit.add_argument("job_args", metavar="ARGS", nargs=argparse.REMAINDER, help="arguments for the script")
     submit.set_defaults(handler=_submit)
 
-    steps = commands.add_parser("steps", parents=[common, with_cluster], help="a cluster's recent steps")
+    steps = commands.add_parser(
+        "steps", parents=[common, with_cluster], help="a cluster's recent steps (an application's job runs)"
+    )
     steps.add_argument("--limit", type=_positive(int, 1, 1000), default=20, help="how many steps (default 20)")
     steps.add_argument("--json", action="store_true", help="machine-readable output")
     steps.set_defaults(handler=_steps)
 
-    logs = commands.add_parser("logs", parents=[common, with_cluster], help="print a step's log from S3")
-    logs.add_argument("step", metavar="STEP", help="step id (s-...)")
+    logs = commands.add_parser(
+        "logs", parents=[common, with_cluster], help="print a step's (a job run's driver) log from S3"
+    )
+    logs.add_argument("step", metavar="STEP", help="step id (s-...), or job run id with --app")
     logs.add_argument("--stream", choices=STREAMS, default="stderr", help="which log (default stderr: Spark driver)")
     logs.set_defaults(handler=_logs)
 

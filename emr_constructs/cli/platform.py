@@ -1,12 +1,15 @@
 """Find a deployed environment: its stacks, the outputs they export, and its clusters.
 
-Clusters are found two ways, so the CLI serves any app built with the library, not only the bundled one:
+Clusters and EMR Serverless applications are found two ways, so the CLI serves any app built with the library, not
+only the bundled one:
 
 - by the discovery tags every ``EmrCluster`` writes (``emr-platform:environment``, ``emr-platform:cluster``, see
   ``emr_constructs.discovery``), read through EMR ``ListClusters``/``DescribeCluster`` over active clusters;
 - by the stable export names the bundled app's stacks write (``emr-platform-<env>-cluster-<name>-id``, ...).
 
-A ``j-...`` id needs neither: ``cluster_by_id`` describes it directly.
+Applications likewise: by the ``emr-platform:application`` tag ``EmrServerlessApplication`` writes (EMR Serverless
+``ListApplications``/``GetApplication``), and by ``emr-platform-<env>-serverless-<name>-id``/``-role-arn``/``-log-uri``.
+A ``j-...`` cluster id or an application id needs neither: ``cluster_by_id``/``application_by_id`` describe it.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from emr_constructs.discovery import (
     ENVIRONMENT_TAG,
     EXPORT_PREFIX,
     LOGS_BUCKET,
+    application_export_name,
     cluster_export_name,
     export_name,
     read_tags,
@@ -32,9 +36,11 @@ __all__ = [
     "DATA_LAKE_KEY",
     "EXPORT_PREFIX",
     "LOGS_BUCKET",
+    "ApplicationRef",
     "ClusterRef",
     "DeployedStack",
     "Platform",
+    "application_by_id",
     "cluster_by_id",
     "cluster_export_name",
     "discover",
@@ -49,6 +55,10 @@ _GONE = {"DELETE_COMPLETE"}
 #: The states in which a cluster can still run steps: what tag discovery lists.
 ACTIVE_STATES = ("STARTING", "BOOTSTRAPPING", "RUNNING", "WAITING")
 CLUSTER_ID = re.compile(r"^j-[A-Z0-9]{1,256}$")
+#: EMR Serverless application ids are 16 lower-case letters and digits (e.g. ``00fbc1dqlm4o8e09``).
+APPLICATION_ID = re.compile(r"^[0-9a-z]{16}$")
+#: Application states tag discovery skips: a terminated application runs nothing again.
+_ENDED_APPLICATION_STATES = {"TERMINATED"}
 
 
 @dataclass(frozen=True)
@@ -74,6 +84,18 @@ class ClusterRef:
 
 
 @dataclass(frozen=True)
+class ApplicationRef:
+    """An EMR Serverless application of the environment, as its stacks export it or its tags name it."""
+
+    name: str
+    application_id: str
+    role_arn: str | None
+    """Its job runtime role (exported; the EMR Serverless API does not name it)."""
+    log_uri: str | None
+    environment: str | None = None
+
+
+@dataclass(frozen=True)
 class Platform:
     """One deployed environment in one region."""
 
@@ -84,6 +106,8 @@ class Platform:
     """Active clusters tagged ``emr-platform:environment=<env>``."""
     listed_exports: dict[str, str] = field(default_factory=dict)
     """``emr-platform-<env>-*`` exports of any stack (e.g. ``PlatformOutputs`` in a team's own app)."""
+    tagged_applications: tuple[ApplicationRef, ...] = ()
+    """EMR Serverless applications tagged ``emr-platform:environment=<env>``."""
 
     @property
     def exports(self) -> dict[str, str]:
@@ -140,6 +164,83 @@ class Platform:
                 return cluster
         raise CliError(f"no cluster {selector!r} in environment {self.env!r} ({self.region}); its clusters: {known}")
 
+    @property
+    def applications(self) -> tuple[ApplicationRef, ...]:
+        pattern = re.compile(rf"^{re.escape(EXPORT_PREFIX)}-{re.escape(self.env)}-serverless-(?P<name>.+)-id$")
+        exports = self.exports
+        tagged = {a.application_id: a for a in self.tagged_applications}
+        found = []
+        for name, value in exports.items():
+            match = pattern.match(name)
+            if match:
+                key = match.group("name")
+                seen = tagged.pop(value, None)
+                found.append(
+                    ApplicationRef(
+                        name=key,
+                        application_id=value,
+                        role_arn=exports.get(application_export_name(self.env, key, "role-arn")),
+                        log_uri=exports.get(application_export_name(self.env, key, "log-uri"))
+                        or (seen.log_uri if seen else None),
+                        environment=self.env,
+                    )
+                )
+        found += tagged.values()
+        return tuple(sorted(found, key=lambda a: (a.name, a.application_id)))
+
+    def application(self, selector: str | None) -> ApplicationRef:
+        """The application named ``selector`` (its construct id lowercased, its EMR name or its id)."""
+        applications = self.applications
+        if not applications:
+            raise CliError(
+                f"environment {self.env!r} has no EMR Serverless application in {self.region}: none is tagged "
+                f"{ENVIRONMENT_TAG}={self.env} or exported by its stacks; deploy its compute stack, "
+                f"or pass --app APPLICATION-ID to use any application by id"
+            )
+        known = ", ".join(f"{a.name} ({a.application_id})" for a in applications)
+        if selector is None:
+            if len(applications) == 1:
+                return applications[0]
+            raise CliError(f"pass --app NAME: environment {self.env!r} has applications: {known}")
+        for application in applications:
+            if selector.lower() in (application.name.lower(), application.application_id):
+                return application
+        raise CliError(
+            f"no EMR Serverless application {selector!r} in environment {self.env!r} ({self.region}); "
+            f"its applications: {known}"
+        )
+
+
+def _application_ref(application: dict[str, Any]) -> ApplicationRef:
+    identity = read_tags(application.get("tags") or {})
+    monitoring = application.get("monitoringConfiguration") or {}
+    return ApplicationRef(
+        name=identity.application or str(application.get("name") or application["applicationId"]),
+        application_id=application["applicationId"],
+        role_arn=None,
+        log_uri=(monitoring.get("s3MonitoringConfiguration") or {}).get("logUri"),
+        environment=identity.environment,
+    )
+
+
+def tagged_applications(serverless: Any, env: str) -> tuple[ApplicationRef, ...]:
+    """EMR Serverless applications tagged ``emr-platform:environment=<env>`` (not terminated). ``ListApplications``
+    returns no tags, so each is read once with ``GetApplication``."""
+    found = []
+    for page in serverless.get_paginator("list_applications").paginate():
+        for summary in page["applications"]:
+            if summary.get("state") in _ENDED_APPLICATION_STATES:
+                continue
+            ref = _application_ref(serverless.get_application(applicationId=summary["id"])["application"])
+            if ref.environment == env:
+                found.append(ref)
+    return tuple(sorted(found, key=lambda a: (a.name, a.application_id)))
+
+
+def application_by_id(serverless: Any, application_id: str) -> ApplicationRef:
+    """Any application by its id, in any app or none: its name comes from its ``emr-platform:application`` tag."""
+    return _application_ref(serverless.get_application(applicationId=application_id)["application"])
+
 
 def _ref(cluster: dict[str, Any]) -> ClusterRef:
     identity = read_tags(cluster.get("Tags", []))
@@ -169,9 +270,9 @@ def cluster_by_id(emr: Any, cluster_id: str) -> ClusterRef:
     return _ref(emr.describe_cluster(ClusterId=cluster_id)["Cluster"])
 
 
-def discover(cloudformation: Any, env: str, region: str, emr: Any = None) -> Platform:
-    """Read every stack named ``<env>-<Stack>`` in the region and, given an EMR client, the active clusters
-    tagged with the environment; fail with the fix when neither exists."""
+def discover(cloudformation: Any, env: str, region: str, emr: Any = None, serverless: Any = None) -> Platform:
+    """Read every stack named ``<env>-<Stack>`` in the region and, given an EMR (EMR Serverless) client, the
+    active clusters (applications) tagged with the environment; fail with the fix when none exists."""
     found: list[tuple[str, DeployedStack]] = []
     for page in cloudformation.get_paginator("describe_stacks").paginate():
         for stack in page["Stacks"]:
@@ -191,7 +292,8 @@ def discover(cloudformation: Any, env: str, region: str, emr: Any = None) -> Pla
             found.append((created.isoformat() if created else "", deployed))
     tagged = tagged_clusters(emr, env) if emr is not None else ()
     listed = _listed_exports(cloudformation, env)
-    if not found and not tagged and not listed:
+    applications = tagged_applications(serverless, env) if serverless is not None else ()
+    if not found and not tagged and not listed and not applications:
         raise CliError(
             f"environment {env!r} is not deployed in {region}: no CloudFormation stack named '{env}-*' and no "
             f"active EMR cluster tagged {ENVIRONMENT_TAG}={env} (deploy it with `cdk deploy '{env}/*'`, "
@@ -200,7 +302,14 @@ def discover(cloudformation: Any, env: str, region: str, emr: Any = None) -> Pla
     # Creation order is deployment order, which follows the stacks' dependencies.
     found.sort(key=lambda item: (item[0], item[1].name))
     stacks = tuple(stack for _, stack in found)
-    return Platform(env=env, region=region, stacks=stacks, tagged=tagged, listed_exports=listed)
+    return Platform(
+        env=env,
+        region=region,
+        stacks=stacks,
+        tagged=tagged,
+        listed_exports=listed,
+        tagged_applications=applications,
+    )
 
 
 def _listed_exports(cloudformation: Any, env: str) -> dict[str, str]:

@@ -10,6 +10,7 @@ from typing import Any
 from emr_constructs.cli.clusters import ClusterStatus, NodeCapacity
 from emr_constructs.cli.jobs import StepInfo
 from emr_constructs.cli.platform import Platform
+from emr_constructs.cli.serverless import ApplicationStatus, JobRunInfo
 from emr_constructs.discovery import ENVIRONMENT_TAG
 
 
@@ -54,7 +55,9 @@ def _node_row(node: NodeCapacity) -> list[str]:
     ]
 
 
-def status_text(platform: Platform, clusters: Sequence[ClusterStatus]) -> str:
+def status_text(
+    platform: Platform, clusters: Sequence[ClusterStatus], applications: Sequence[ApplicationStatus] = ()
+) -> str:
     parts = [f"Environment {platform.env} in {platform.region}", ""]
     stacks = [[s.name, s.status + (f" ({s.status_reason})" if s.status_reason else "")] for s in platform.stacks]
     parts.append(table(["STACK", "STATUS"], stacks))
@@ -85,10 +88,22 @@ def status_text(platform: Platform, clusters: Sequence[ClusterStatus]) -> str:
             headers = ["ROLE", "NAME", "STATE", "INSTANCE TYPES", f"ON-DEMAND ({unit})", f"SPOT ({unit})"]
             parts += ["", table(headers, [_node_row(n) for n in cluster.nodes], indent="  ")]
             parts.append("  (capacity shown as provisioned/target)")
+    for app in applications:
+        parts += ["", f"Serverless application {app.name}: {app.application_id} ({app.application_name}) {app.state}"]
+        if app.state_details:
+            parts.append(f"  reason:          {app.state_details}")
+        parts.append(f"  release:         {app.release or '-'} ({app.type or '-'}, {app.architecture or '-'})")
+        parts.append(f"  capacity:        initial {'; '.join(app.initial_capacity) or 'none'}")
+        parts.append(f"                   maximum {app.maximum_capacity or '-'}")
+        parts.append(f"  auto-stop:       {app.auto_stop}")
+        parts.append(f"  runtime role:    {app.role_arn or '- (not exported: submit needs --role)'}")
+        parts.append(f"  logs:            {app.log_uri or '-'}")
     return "\n".join(parts)
 
 
-def status_json(platform: Platform, clusters: Sequence[ClusterStatus]) -> str:
+def status_json(
+    platform: Platform, clusters: Sequence[ClusterStatus], applications: Sequence[ApplicationStatus] = ()
+) -> str:
     return to_json(
         {
             "environment": platform.env,
@@ -96,6 +111,7 @@ def status_json(platform: Platform, clusters: Sequence[ClusterStatus]) -> str:
             "stacks": [{"name": s.name, "status": s.status, "reason": s.status_reason} for s in platform.stacks],
             "exports": platform.exports,
             "clusters": [c.to_json() for c in clusters],
+            "applications": [a.to_json() for a in applications],
         }
     )
 
@@ -123,6 +139,33 @@ def steps_json(cluster_name: str, cluster_id: str, steps: Sequence[StepInfo]) ->
                     "failure": s.failure,
                 }
                 for s in steps
+            ],
+        }
+    )
+
+
+def job_runs_text(app_name: str, application_id: str, runs: Sequence[JobRunInfo]) -> str:
+    if not runs:
+        return f"No job runs on application {app_name} ({application_id})."
+    rows = [[r.run_id, r.name, r.state, _when(r.created), _when(r.updated)] for r in runs]
+    return table(["JOB RUN", "NAME", "STATE", "CREATED", "UPDATED"], rows)
+
+
+def job_runs_json(app_name: str, application_id: str, runs: Sequence[JobRunInfo]) -> str:
+    return to_json(
+        {
+            "application": app_name,
+            "application_id": application_id,
+            "job_runs": [
+                {
+                    "id": r.run_id,
+                    "name": r.name,
+                    "state": r.state,
+                    "created": r.created,
+                    "updated": r.updated,
+                    "details": r.details,
+                }
+                for r in runs
             ],
         }
     )

@@ -13,6 +13,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from emr_constructs.arguments import checked_arguments
+from emr_constructs.discovery_tags import tag_platform_application
 from emr_constructs.guard import GuardRule, acknowledge_guard, restrict_grants_to_aws_services
 from emr_constructs.iam.keys import allow_cloudwatch_logs
 from emr_constructs.network.interfaces import IPlatformNetwork
@@ -229,6 +230,7 @@ class EmrServerlessApplication(Construct):
         if self.log_group is not None:
             self._grant_cloudwatch_logs()
         acknowledge_inline_policies(self.runtime_role, _ROLE_INLINE_REASON)
+        tag_platform_application(self, self.node.id.lower())
 
     # -- attributes -----------------------------------------------------------------------------------
 
