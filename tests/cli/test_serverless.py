@@ -187,7 +187,8 @@ def test_submit_wait_fails_unless_success(
     code, out, err = run(capsys, "submit", "--env", ENV, "--app", "spark", "--wait", str(script(tmp_path)), sleep=fail)
     job = last_run(world, world.spark)
     assert code == 1
-    assert f"job run {job.id} FAILED\nreason: Job failed, ExitCode: 1. Last few exceptions: ValueError: bad date\n" in out
+    reason = "Job failed, ExitCode: 1. Last few exceptions: ValueError: bad date"
+    assert f"job run {job.id} FAILED\nreason: {reason}\n" in out
     assert err == f"[0:00:00] {job.id} RUNNING\n[0:00:00] {job.id} FAILED\n"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from emr_constructs.cli.platform import discover
@@ -14,11 +14,14 @@ from tools.rehearsal.report import Verdict, markdown, summary
 
 
 def exercise_cli(run: Rehearsal) -> tuple[list[CliRun], list[str]]:
-    """``status``, then ``submit`` of the smoke job to the environment's first cluster and ``steps``."""
+    """``status``, then ``submit`` of the smoke job to the environment's first cluster and ``steps``; the same with
+    ``--app --wait`` on its first EMR Serverless application, when it has one."""
     env, region = run.env, run.region
     runs = [run.run_cli("status", "--env", env, "--region", region)]
     problems: list[str] = []
-    clusters = discover(run.session().client("cloudformation"), env, region).clusters
+    session = run.session()
+    found = discover(session.client("cloudformation"), env, region, serverless=session.client("emr-serverless"))
+    clusters = found.clusters
     if not clusters:
         problems.append(
             f"no stack exports emr-platform-{env}-cluster-<name>-id: the CLI finds no cluster to run jobs on"
@@ -27,19 +30,32 @@ def exercise_cli(run: Rehearsal) -> tuple[list[CliRun], list[str]]:
         cluster = clusters[0].name
         runs.append(run.run_cli("submit", "--env", env, "--region", region, "--cluster", cluster, str(SMOKE_JOB)))
         runs.append(run.run_cli("steps", "--env", env, "--region", region, "--cluster", cluster))
+    if found.applications:
+        app = found.applications[0].name
+        runs.append(run.run_cli("submit", "--env", env, "--region", region, "--app", app, "--wait", str(SMOKE_JOB)))
+        runs.append(run.run_cli("steps", "--env", env, "--region", region, "--app", app))
     problems += [
         f"emr-platform {' '.join(r.argv)} exited {r.exit_code}: {r.stderr.strip()}" for r in runs if r.exit_code
     ]
     return runs, problems
 
 
-def rehearse(cdk_out: Path, env: str, region: str = DEFAULT_REGION, report_dir: Path | None = None) -> Verdict:
-    """Rehearse ``env`` from the assembly ``cdk_out``; write ``<report_dir or cdk_out>/rehearsal-<env>.md``."""
+def rehearse(
+    cdk_out: Path,
+    env: str,
+    region: str = DEFAULT_REGION,
+    report_dir: Path | None = None,
+    inspect: Callable[[Verdict], None] | None = None,
+) -> Verdict:
+    """Rehearse ``env`` from the assembly ``cdk_out``; write ``<report_dir or cdk_out>/rehearsal-<env>.md``.
+    ``inspect(verdict)`` runs while the moto world still exists (the tests look into it)."""
     stacks = load_environment(cdk_out, env)
     with rehearsal(stacks, env=env, region=region) as run:
         run.deploy()
         runs, problems = exercise_cli(run) if run.ok else ([], [])
         verdict = Verdict(env=env, rehearsal=run, cli_runs=runs, problems=problems)
+        if inspect is not None:
+            inspect(verdict)
         report = markdown(verdict, cdk_out)
     (report_dir or cdk_out).joinpath(f"rehearsal-{env}.md").write_text(report)
     return verdict

@@ -38,6 +38,12 @@ from tools.rehearsal.moto_gaps import (
     settle_clusters,
     unsupported_resources,
 )
+from tools.rehearsal.serverless import (
+    ApplicationCreated,
+    ApplicationProblem,
+    complete_applications,
+    create_applications,
+)
 
 DEFAULT_REGION = "eu-west-1"
 #: The default bootstrap qualifier and a current bootstrap stack version (templates require >= 6).
@@ -70,6 +76,8 @@ class StackResult:
     custom_resources: list[tuple[str, str]] = field(default_factory=list)
     references: list[ResolvedReference] = field(default_factory=list)
     clusters: list[ClusterSettled] = field(default_factory=list)
+    applications: list[ApplicationCreated] = field(default_factory=list)
+    """EMR Serverless applications created through the API (moto has no CloudFormation model for them)."""
     adaptations: list[str] = field(default_factory=list)
     """Properties rewritten because moto misreads them (see :func:`rehearsal.moto_gaps.adapt_for_moto`)."""
     resource_count: int = 0
@@ -241,7 +249,15 @@ class Rehearsal:
         result.skipped = unsupported_resources(template)
         result.adaptations = adapt_for_moto(template)
         skipped = {logical_id for logical_id, _ in result.skipped}
-        result.adaptations += placeholder_references(template, skipped, account, region)
+        serverless = self.client("emr-serverless", account, region)
+        try:
+            result.applications = create_applications(serverless, template)
+        except ApplicationProblem as problem:
+            result.status = "NOT_CREATED"
+            result.reasons.append(str(problem))
+            return
+        known = {a.logical_id: a.attributes for a in result.applications}
+        result.adaptations += placeholder_references(template, skipped, account, region, known)
         before = len(self._stand_ins)
         try:
             cloudformation.create_stack(
@@ -271,6 +287,13 @@ class Rehearsal:
             if "LogicalResourceId" in r
         }
         result.clusters = settle_clusters(account, region, physical, template)
+        try:
+            complete_applications(
+                serverless, template, result.applications, account=account, region=region, stack_name=stack.stack_name
+            )
+        except ApplicationProblem as problem:
+            result.status = "CREATE_FAILED"
+            result.reasons.append(str(problem))
         for cluster in result.clusters:
             self.emr_answers.add_cluster(cluster.cluster_id, template["Resources"][cluster.logical_id]["Properties"])
 

@@ -116,17 +116,27 @@ def adapt_for_moto(template: dict[str, Any]) -> list[str]:
     return notes
 
 
-def placeholder_references(template: dict[str, Any], skipped: set[str], account: str, region: str) -> list[str]:
+def placeholder_references(
+    template: dict[str, Any],
+    skipped: set[str],
+    account: str,
+    region: str,
+    known: dict[str, dict[str | None, str]] | None = None,
+) -> list[str]:
     """Rewrite, in place, ``Ref``/``Fn::GetAtt``/``Fn::Sub`` references to resources moto skips into placeholders.
 
     moto resolves a ``Ref`` to a skipped resource to nothing (dropping the property that held it) and crashes on a
     ``Fn::GetAtt`` of one. ``...Arn`` attributes get an ARN-shaped placeholder, because moto validates the
-    resources of IAM policies. Returns one note per distinct reference.
+    resources of IAM policies. A skipped resource the rehearsal created another way gets its real values from
+    ``known`` (logical id -> attribute, ``None`` for ``Ref`` -> value). Returns one note per distinct reference.
     """
     notes: dict[str, None] = {}
 
     def placeholder(logical_id: str, attribute: str | None) -> str:
-        if attribute and attribute.split(".")[-1].endswith("Arn"):
+        real = (known or {}).get(logical_id, {}).get(attribute)
+        if real is not None:
+            value = real
+        elif attribute and attribute.split(".")[-1].endswith("Arn"):
             value = f"arn:aws:rehearsal:{region}:{account}:placeholder/{logical_id}/{attribute}"
         else:
             value = f"rehearsal-placeholder-{logical_id}" + (f"-{attribute}" if attribute else "")

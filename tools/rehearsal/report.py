@@ -103,6 +103,14 @@ def markdown(verdict: Verdict, cdk_out: Path) -> str:
         out.append(f"- `{stack}` `{cluster.logical_id}` = `{cluster.cluster_id}`: {corrections}")
     if not clusters:
         out.append("- no cluster")
+    applications = [(res.stack_name, a) for res in r.results for a in res.applications]
+    out += [
+        "",
+        "## EMR Serverless applications created through the API (moto has no CloudFormation model for "
+        "AWS::EMRServerless::Application)",
+        "",
+    ]
+    out += [f"- `{stack}` `{a.logical_id}`: {a.note}" for stack, a in applications] or ["- no application"]
     if r.emr_answers.answered:
         out += ["", f"EMR calls answered from the template (moto lacks them): {', '.join(r.emr_answers.answered)}"]
     out += ["", "## Assets published to the bootstrap bucket", ""]

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from stacks.platform_stage import PlatformStage
+from tests.tools.rehearsal.serverless_checks import check_serverless_application
 from tests.tools.rehearsal.support import ENV, REGION, assembly_of
 from tools.assembly import AssemblyError, StackArtifact, load_environment
 from tools.rehearsal.__main__ import main, rehearse
@@ -25,14 +26,24 @@ from tools.rehearsal.__main__ import main, rehearse
 @pytest.mark.parametrize("env", ["staging", "prod"])
 def test_bundled_app_environment(platform: dict[str, PlatformStage], tmp_path: Path, env: str) -> None:
     cdk_out = assembly_of(platform[env])
-    verdict = rehearse(cdk_out, env, report_dir=tmp_path)
+    verdict = rehearse(
+        cdk_out, env, report_dir=tmp_path, inspect=lambda seen: check_serverless_application(seen, cdk_out, env)
+    )
     results = verdict.rehearsal.results
     assert [r.stack_name for r in results] == [s.stack_name for s in load_environment(cdk_out, env)]
     assert {r.stack_name: (r.status, r.reasons) for r in results} == {
         r.stack_name: ("CREATE_COMPLETE", []) for r in results
     }
-    assert [(run.argv[0], run.exit_code) for run in verdict.cli_runs] == [("status", 0), ("submit", 0), ("steps", 0)]
+    assert [(run.argv[0], run.exit_code) for run in verdict.cli_runs] == [("status", 0)] + [
+        ("submit", 0),
+        ("steps", 0),
+    ] * 2
+    assert "--app" in verdict.cli_runs[3].argv
     assert verdict.ok, verdict.problems
+    assert (
+        "## EMR Serverless applications created through the API (moto has no CloudFormation model for "
+        "AWS::EMRServerless::Application)\n\n- `" + env + "-Compute` `Spark"
+    ) in (tmp_path / f"rehearsal-{env}.md").read_text()
     assert (
         (tmp_path / f"rehearsal-{env}.md").read_text().startswith(f"# Deploy rehearsal: {env}\n\n- Result: **PASSED**")
     )

@@ -1,0 +1,47 @@
+"""What the rehearsal of an environment with an EMR Serverless application must show (staging and prod)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from tools.rehearsal.report import Verdict
+from tools.rehearsal.serverless import SERVERLESS_APPLICATION
+
+
+def check_serverless_application(verdict: Verdict, cdk_out: Path, env: str) -> None:
+    """The application was created through the API from its template, completed after its stack, exported with its
+    real id, and ``submit --app --wait`` ran a job run on it with its runtime role."""
+    [(result, created)] = [(r, a) for r in verdict.rehearsal.results for a in r.applications]
+    [template_path] = (cdk_out / f"assembly-{env}").glob(f"{env}Compute*.template.json")
+    resource = json.loads(template_path.read_text())["Resources"][created.logical_id]
+    assert resource["Type"] == SERVERLESS_APPLICATION
+    properties = resource["Properties"]
+    serverless = verdict.rehearsal.session().client("emr-serverless")
+    application = serverless.get_application(applicationId=created.application_id)["application"]
+    assert (application["name"], application["releaseLabel"], application["state"]) == (
+        properties["Name"],
+        properties["ReleaseLabel"],
+        "CREATED",
+    )
+    assert application["maximumCapacity"]["cpu"] == properties["MaximumCapacity"]["Cpu"]
+    assert {t["Key"]: t["Value"] for t in properties["Tags"]} == application["tags"]
+    network = application["networkConfiguration"]
+    assert len(network["subnetIds"]) == len(properties["NetworkConfiguration"]["SubnetIds"])
+    assert all(s.startswith("subnet-") for s in network["subnetIds"]), network
+    assert all(g.startswith("sg-") for g in network["securityGroupIds"]), network
+    assert created.deferred == ("monitoringConfiguration", "networkConfiguration")
+    exports = {
+        e["Name"]: e["Value"] for e in verdict.rehearsal.session().client("cloudformation").list_exports()["Exports"]
+    }
+    assert exports[f"emr-platform-{env}-serverless-spark-id"] == created.application_id
+    [job_run] = serverless.list_job_runs(applicationId=created.application_id)["jobRuns"]
+    assert (job_run["state"], job_run["executionRole"]) == (
+        "SUCCESS",
+        exports[f"emr-platform-{env}-serverless-spark-role-arn"],
+    )
+    submit = next(r for r in verdict.cli_runs if "--app" in r.argv and r.argv[0] == "submit")
+    assert f"job run {job_run['id']} SUCCESS\n" in submit.stdout
+    assert re.search(r"created through the EMR Serverless API as \w{16}; after the stack: ", created.note)
+    assert result.stack_name == f"{env}-Compute"
