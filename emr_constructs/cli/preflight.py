@@ -161,6 +161,68 @@ def check_bootstrap(context: Context) -> Check:
     return Check("CDK bootstrap", True, f"bootstrap version {value} (templates need {required}+)")
 
 
+def boundary_policies(environment: Environment) -> list[tuple[StackTemplate, str, Any]]:
+    """(stack, role, boundary expression) of every role and user of the environment that sets a permissions
+    boundary (CDK's ``PermissionsBoundary.of(...)``, or a Stage's ``permissions_boundary``)."""
+    return [
+        (stack, logical_id, props["PermissionsBoundary"])
+        for stack, logical_id, props in environment.resources("AWS::IAM::Role", "AWS::IAM::User")
+        if props.get("PermissionsBoundary")
+    ]
+
+
+def check_permissions_boundary(context: Context) -> Check:
+    """Every boundary policy the roles name exists: CreateRole fails on a boundary that does not, in the first
+    stack that creates a role."""
+    found = boundary_policies(context.environment)
+    if not found:
+        return Check("permissions boundary", True, "no role of the environment has a permissions boundary")
+    wanted: dict[str, int] = {}
+    created_by_stack = 0
+    for stack, _, expression in found:
+        if (
+            isinstance(expression, dict)
+            and set(expression) == {"Ref"}
+            and expression["Ref"] in stack.template.get("Resources", {})
+        ):
+            created_by_stack += 1  # an AWS::IAM::ManagedPolicy of the same stack: it exists when the role is made
+            continue
+        try:
+            arn = resolve(context, stack, expression)
+        except Unresolved as why:
+            return Check(
+                "permissions boundary",
+                False,
+                f"cannot tell which boundary policy {stack.name} names: {why}",
+                "fix the check above (credentials of the environment's account) and run again",
+            )
+        wanted[arn] = wanted.get(arn, 0) + 1
+    iam = context.client("iam")
+    missing = []
+    for arn in sorted(wanted):
+        try:
+            iam.get_policy(PolicyArn=arn)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "NoSuchEntity":
+                raise
+            missing.append(arn)
+    if missing:
+        names = ", ".join(arn.rpartition("/")[2] for arn in missing)
+        return Check(
+            "permissions boundary",
+            False,
+            f"missing: {', '.join(missing)} (every role of the environment gets it as permissions boundary; "
+            "CreateRole fails without it)",
+            f"create the customer-managed IAM policy {names} in account {context.account or 'ACCOUNT'} before the "
+            "first deploy (your organisation's boundary), or set permissions_boundary to an existing policy and "
+            "synthesize again",
+        )
+    roles = sum(wanted.values()) + created_by_stack
+    return Check(
+        "permissions boundary", True, f"{', '.join(sorted(wanted)) or 'created by its stack'}: {roles} role(s)"
+    )
+
+
 def _email_subscribers(environment: Environment) -> list[tuple[str, str]]:
     """(construct, endpoint) of every email subscription: AWS::SNS::Subscription and a topic's own list."""
     found = []
@@ -487,6 +549,7 @@ def run_checks(context: Context, upload: Path | None, table: PriceTable) -> list
     checks: list[Callable[[], Check]] = [
         lambda: check_identity(context),
         lambda: check_bootstrap(context),
+        lambda: check_permissions_boundary(context),
         lambda: check_subscribers(context),
         lambda: check_tls(context, upload),
         lambda: check_block_public_access(context),
@@ -496,6 +559,7 @@ def run_checks(context: Context, upload: Path | None, table: PriceTable) -> list
     names = [
         "account and region",
         "CDK bootstrap",
+        "permissions boundary",
         "alarm subscribers",
         "TLS certificate zip",
         "EMR block public access",

@@ -44,13 +44,23 @@ def tls_zip(*names: str) -> bytes:
     return buffer.getvalue()
 
 
+BOUNDARY = "emr-platform-boundary"
+BOUNDARY_ARN = f"arn:aws:iam::123456789012:policy/{BOUNDARY}"
+
+
+def create_boundary(session: boto3.Session) -> None:
+    document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+    session.client("iam").create_policy(PolicyName=BOUNDARY, PolicyDocument=json.dumps(document))
+
+
 def new_session() -> boto3.Session:
     return boto3.Session(region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing")
 
 
 @pytest.fixture(scope="module")
 def ready() -> Iterator[None]:
-    """A ready account: bootstrapped, subscriber confirmed, TLS zip in place, block public access on."""
+    """A ready account: bootstrapped, boundary policy there, subscriber confirmed, TLS zip in place, block public
+    access on."""
     with mock_aws():
         session = new_session()
         session.client("ssm").put_parameter(Name=PARAMETER, Value="30", Type="String", Overwrite=True)
@@ -64,6 +74,7 @@ def ready() -> Iterator[None]:
         session.client("emr").put_block_public_access_configuration(
             BlockPublicAccessConfiguration={"BlockPublicSecurityGroupRules": True}
         )
+        create_boundary(session)
         yield
 
 
@@ -125,6 +136,7 @@ def test_ready_account_passes_every_check(
     assert list(checks) == [
         "account-and-region",
         "cdk-bootstrap",
+        "permissions-boundary",
         "alarm-subscribers",
         "tls-certificate-zip",
         "emr-block-public-access",
@@ -134,6 +146,7 @@ def test_ready_account_passes_every_check(
     assert {c["status"] for c in checks.values()} == {"PASS"}
     assert checks["account-and-region"]["detail"] == "credentials are account 123456789012 in eu-west-1"
     assert checks["tls-certificate-zip"]["detail"] == f"found: s3://{BUCKET}/{TLS_KEY}"
+    assert checks["permissions-boundary"]["detail"] == f"{BOUNDARY_ARN}: 1 role(s)"
     # 1 primary + 4 on-demand units at 4 vCPU a unit (m5.xlarge 4/1, m5.2xlarge 8/2); spot 10 - 2 = 8 units
     assert checks["vcpu-quotas"]["detail"] == "on-demand 20/64 vCPU, spot 32/64 vCPU at the scaling maximums"
     assert checks["instance-types-offered"]["detail"] == "every fleet has a type in eu-west-1a"
@@ -147,7 +160,7 @@ def test_text_output(capsys: pytest.CaptureFixture[str], session: boto3.Session,
     assert out.startswith("Preflight of environment demo in eu-west-1\n\nPASS  account and region ")
     assert "FAIL  vCPU quotas              on-demand needs 20 vCPU, quota 16 (L-1216C47A)\n" in out
     assert "-> request an increase in Service Quotas (EC2) for eu-west-1" in out
-    assert out.endswith("1 of 7 checks failed\n")
+    assert out.endswith("1 of 8 checks failed\n")
 
 
 @pytest.fixture
@@ -163,6 +176,12 @@ def fail_bootstrap(session: boto3.Session, cdk_out: Path, undo: list[Callable[[]
     ssm = session.client("ssm")
     ssm.put_parameter(Name=PARAMETER, Value="5", Type="String", Overwrite=True)
     undo.append(lambda: ssm.put_parameter(Name=PARAMETER, Value="30", Type="String", Overwrite=True))
+
+
+def fail_boundary(session: boto3.Session, cdk_out: Path, undo: list[Callable[[], None]]) -> None:
+    iam = session.client("iam")
+    iam.delete_policy(PolicyArn=BOUNDARY_ARN)
+    undo.append(lambda: create_boundary(session))
 
 
 def fail_tls(session: boto3.Session, cdk_out: Path, undo: list[Callable[[], None]]) -> None:
@@ -220,6 +239,14 @@ def fail_offerings(session: boto3.Session, cdk_out: Path, undo: list[Callable[[]
             "cdk-bootstrap",
             "bootstrap version 5 in eu-west-1; the templates need 6 or newer",
             "run `cdk bootstrap aws://123456789012/eu-west-1` (CDK CLI) again to upgrade it",
+        ),
+        (
+            fail_boundary,
+            "permissions-boundary",
+            f"missing: {BOUNDARY_ARN} (every role of the environment gets it as permissions boundary; CreateRole "
+            "fails without it)",
+            f"create the customer-managed IAM policy {BOUNDARY} in account 123456789012 before the first deploy "
+            "(your organisation's boundary), or set permissions_boundary to an existing policy and synthesize again",
         ),
         (
             fail_subscribers,
@@ -436,3 +463,42 @@ def test_ports_the_environments_block_public_access_permits_pass(
     code, report, _ = preflight(capsys, session, cdk_out)
     assert code == 0
     assert report["checks"]["emr-block-public-access"]["status"] == "PASS"
+
+
+@pytest.mark.parametrize(
+    ("boundary", "detail"),
+    [
+        (None, "no role of the environment has a permissions boundary"),
+        ({"Ref": "Boundary"}, "created by its stack: 1 role(s)"),
+    ],
+)
+def test_boundary_not_needed_in_the_account(
+    capsys: pytest.CaptureFixture[str],
+    session: boto3.Session,
+    quotas: Any,
+    cdk_out: Path,
+    broken: list[Callable[[], None]],
+    boundary: dict[str, str] | None,
+    detail: str,
+) -> None:
+    """No boundary, or one the stack creates itself: nothing to look for in the account (the policy is gone)."""
+    quotas()
+    fail_boundary(session, cdk_out, broken)
+
+    def change(template: dict[str, Any]) -> None:
+        role = template["Resources"]["ServiceRole"]["Properties"]
+        role.pop("PermissionsBoundary")
+        if boundary is not None:
+            role["PermissionsBoundary"] = boundary
+            template["Resources"]["Boundary"] = {"Type": "AWS::IAM::ManagedPolicy", "Properties": {}}
+
+    edit(cdk_out, "demoCompute.template.json", change)
+    code, report, _ = preflight(capsys, session, cdk_out)
+    assert code == 0
+    assert report["checks"]["permissions-boundary"] == {
+        "name": "permissions boundary",
+        "passed": True,
+        "status": "PASS",
+        "detail": detail,
+        "fix": "",
+    }
