@@ -30,7 +30,7 @@ PEER_STAMP := $(PEER_VENV)/.stamp
 PYTEST_ARGS ?=
 ENVS := $(basename $(notdir $(wildcard config/*.json)))
 
-.PHONY: help setup lock synth test lint typecheck unit snapshot-update check bench rehearse demo mutation clean
+.PHONY: help setup lock synth test lint typecheck unit snapshot-update check bench rehearse rehearse-team demo mutation clean
 
 help:
 	@echo "make synth            set up from nothing, then synthesize every environment into cdk.out/ (policy packs on)"
@@ -39,6 +39,7 @@ help:
 	@echo "make snapshot-update  refresh the template snapshots after an intended change"
 	@echo "make check            the pull-request policy gate over cdk.out"
 	@echo "make rehearse         create every stack in moto from cdk.out, then run the operator CLI against it"
+	@echo "make rehearse-team    the same for examples/team_app (a team's own app), its cluster found by tags and by id"
 	@echo "make demo             reference batch ETL on this machine: sample data, local Spark, figures (build/demo/)"
 	@echo "make bench            synth benchmark with the peer and fresh-clone set-up (BENCH_ARGS=--quick: < 1 min)"
 	@echo "make lock             re-lock every package after editing a pin in requirements*.txt"
@@ -138,6 +139,12 @@ mutation: setup
 rehearse: synth
 	@echo "==> deploy rehearsal with moto: every stack of $(or $(ENV),every environment), then the operator CLI"
 	@python -m tools.rehearsal $(foreach e,$(or $(ENV),$(ENVS)),--env $(e)) cdk.out
+
+rehearse-team: setup
+	@echo "==> team app rehearsal: synthesize examples/team_app into build/team_app/, create it in moto, run the CLI"
+	@rm -rf build/team_app
+	@cd examples/team_app && CDK_OUTDIR=$(CURDIR)/build/team_app/cdk.out python app.py > /dev/null
+	@python -m tools.rehearsal.team_app --env sales build/team_app/cdk.out
 
 demo: setup
 	@echo "==> reference batch ETL, locally: deterministic sample, local Spark session, zones under build/demo/"

@@ -60,7 +60,10 @@ def status_text(
 ) -> str:
     parts = [f"Environment {platform.env} in {platform.region}", ""]
     stacks = [[s.name, s.status + (f" ({s.status_reason})" if s.status_reason else "")] for s in platform.stacks]
-    parts.append(table(["STACK", "STATUS"], stacks))
+    if stacks:
+        parts.append(table(["STACK", "STATUS"], stacks))
+    else:
+        parts.append(f"No CloudFormation stack is named {platform.env}-*: found by its tags and exports.")
     exported = sorted(platform.exports.items())
     if exported:
         parts += ["", table(["EXPORT", "VALUE"], [[k, v] for k, v in exported])]

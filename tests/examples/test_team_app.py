@@ -1,4 +1,5 @@
-"""A team's own app on the installed wheel: built, installed non-editable outside the checkout, synthesized.
+"""A team's own app on the installed wheel: built, installed non-editable outside the checkout, synthesized, then
+rehearsed in moto with the operator CLI run against its cluster.
 
 The wheel and its venv are cached outside the checkout (``$EMR_TEST_CACHE``, default ``~/.cache/emr-constructs``)
 under a hash of everything that goes into the wheel, so a test run rebuilds them only when the library changed.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -20,6 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tools.rehearsal.report import Verdict
+from tools.rehearsal.team_app import rehearse_app
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "team_app"
@@ -120,3 +125,40 @@ def test_the_cluster_is_the_one_its_settings_file_describes(team_app: TeamApp) -
     assert cluster["Name"] == "sales-etl"
     assert cluster["ManagedScalingPolicy"]["ComputeLimits"]["MaximumCapacityUnits"] == 10
     assert [fleet["TargetSpotCapacity"] for fleet in cluster["Instances"]["TaskInstanceFleets"]] == [4]
+
+
+@pytest.fixture(scope="session")
+def team_rehearsal(team_app: TeamApp, tmp_path_factory: pytest.TempPathFactory) -> Verdict:
+    """The team app's synthesized stack created in moto once, and the CLI run against it by tags and by id."""
+    assert team_app.synth.returncode == 0, team_app.synth.stderr[-3000:]
+    return rehearse_app(team_app.workdir / "cdk.out", "sales", report_dir=tmp_path_factory.mktemp("rehearsal"))
+
+
+def test_the_team_app_deploys_in_a_rehearsal(team_rehearsal: Verdict) -> None:
+    assert [(r.stack_name, r.status, r.reasons) for r in team_rehearsal.rehearsal.results] == [
+        ("SalesPlatform", "CREATE_COMPLETE", [])
+    ]
+    assert team_rehearsal.ok, team_rehearsal.problems
+
+
+def test_the_cli_finds_the_team_cluster_by_tags_and_by_id(team_rehearsal: Verdict) -> None:
+    status, *jobs = team_rehearsal.cli_runs
+    found = re.search(r"^Cluster etl: (j-[A-Z0-9]+) \(sales-etl\) WAITING$", status.stdout, re.M)
+    assert found, status.stdout
+    cluster_id = found.group(1)
+    assert "No CloudFormation stack is named sales-*: found by its tags and exports." in status.stdout
+    assert "emr-platform-sales-ArtifactsBucketName" in status.stdout
+    assert [(r.argv[:-1] if r.argv[0] == "submit" else r.argv, r.exit_code) for r in jobs] == [
+        (("submit", "--env", "sales", "--cluster", "etl", "--region", "eu-west-1", "--wait"), 0),
+        (("steps", "--env", "sales", "--cluster", "etl", "--region", "eu-west-1"), 0),
+        (("submit", "--cluster", cluster_id, "--region", "eu-west-1", "--wait"), 0),
+        (("steps", "--cluster", cluster_id, "--region", "eu-west-1"), 0),
+    ]
+    for submit in (jobs[0], jobs[2]):
+        step = re.search(r"^added step (s-[A-Z0-9]+) to cluster etl \(" + cluster_id + r"\)$", submit.stdout, re.M)
+        assert step, submit.stdout
+        assert f"step {step.group(1)} COMPLETED\n" in submit.stdout
+        assert re.search(rf"^{step.group(1)}\s+smoke.py\s+COMPLETED", jobs[3].stdout, re.M), jobs[3].stdout
+    assert "moto never runs a step: the rehearsal marked the steps the CLI waited on COMPLETED" in "".join(
+        team_rehearsal.rehearsal.notes
+    )

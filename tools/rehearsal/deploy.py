@@ -8,7 +8,7 @@ import json
 import logging
 import warnings
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,6 +114,8 @@ class Rehearsal:
         self.results: list[StackResult] = []
         self.assets: list[AssetUpload] = []
         self.emr_answers = EmrAnswers()
+        self.notes: list[str] = []
+        """Other things the rehearsal did in moto's place (reported as moto gaps)."""
         self._stand_ins = stand_ins
         self._sessions: dict[tuple[str, str], boto3.Session] = {}
         self._clients: dict[tuple[str, str, str], Any] = {}
@@ -315,10 +317,10 @@ class Rehearsal:
         return describe
 
     # -- the operator CLI against the rehearsal ------------------------------------------------------------
-    def run_cli(self, *argv: str) -> CliRun:
+    def run_cli(self, *argv: str, sleep: Callable[[float], None] = lambda _: None) -> CliRun:
         out, err = io.StringIO(), io.StringIO()
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = cli_main(list(argv), session=self.operator_session(), sleep=lambda _: None)
+            code = cli_main(list(argv), session=self.operator_session(), sleep=sleep)
         return CliRun(tuple(argv), code, out.getvalue(), err.getvalue())
 
 

@@ -113,6 +113,7 @@ def markdown(verdict: Verdict, cdk_out: Path) -> str:
     out += [f"- `{stack}` `{a.logical_id}`: {a.note}" for stack, a in applications] or ["- no application"]
     if r.emr_answers.answered:
         out += ["", f"EMR calls answered from the template (moto lacks them): {', '.join(r.emr_answers.answered)}"]
+    out += [f"- {note}" for note in r.notes]
     out += ["", "## Assets published to the bootstrap bucket", ""]
     out += [f"- `{a.location}` ({a.note})" for a in r.assets] or ["- none"]
     for run in verdict.cli_runs:
