@@ -145,7 +145,11 @@ def test_application_settings(built: Built) -> None:
     ]
     assert props["MaximumCapacity"] == {"Cpu": "64 vCPU", "Memory": "256 GB", "Disk": "2000 GB"}
     assert props["InteractiveConfiguration"] == {"StudioEnabled": True, "LivyEndpointEnabled": False}
-    assert props["Tags"] == [{"Key": "cost-center", "Value": "analytics"}]
+    # Its own tags, and the discovery tag `emr-platform --app spark` finds it by (construct id, lowercased).
+    assert props["Tags"] == [
+        {"Key": "cost-center", "Value": "analytics"},
+        {"Key": "emr-platform:application", "Value": "spark"},
+    ]
     assert "ImageConfiguration" not in props
 
 
