@@ -93,6 +93,8 @@ class EmrServerlessApplication(Construct):
       ``grant_zone_access(lake, catalog, app.runtime_role, read=..., write=...)`` and
       ``warehouse.grant_data_api(app.runtime_role)``.
     - ``grant_start_job_run(principal)``: submit and follow job runs here, passing only this runtime role.
+    - Tagged ``emr-platform:application=<construct id lowercased>``, so ``emr-platform submit --app NAME`` finds it
+      (with the stage's ``emr-platform:environment`` tag) in any app.
 
     The log group and the log key are RETAINed unless ``removal_policy=RemovalPolicy.DESTROY`` is passed *and* the
     app runs with ``-c emr-platform:allow-destroy=true``. The application itself holds no data.
