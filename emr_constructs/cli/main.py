@@ -128,10 +128,18 @@ class _Run:
 
 
 def _status(run: _Run) -> int:
-    platform = run.platform(applications=True)
+    try:
+        platform = run.platform(applications=True)
+        apps = [serverless.describe(run.client("emr-serverless"), ref) for ref in platform.applications]
+    except ClientError as error:
+        # An operator of clusters only may have no EMR Serverless access: show the rest, say what is missing.
+        explained = explain(error, region=run.region)
+        if error.operation_name not in serverless.OPERATIONS or not str(explained).startswith("access denied"):
+            raise
+        print(f"note: EMR Serverless applications not listed: {explained}", file=run.err)
+        platform, apps = run.platform(), []
     emr = run.client("emr")
     described = [clusters.describe(emr, ref) for ref in platform.clusters]
-    apps = [serverless.describe(run.client("emr-serverless"), ref) for ref in platform.applications]
     show = render.status_json if run.args.json else render.status_text
     run.print(show(platform, described, apps))
     return 0

@@ -18,6 +18,8 @@ from emr_constructs.cli.platform import ApplicationRef
 SUCCESS = "SUCCESS"
 #: A job run in one of these states will not change again.
 FINAL_STATES = frozenset({SUCCESS, "FAILED", "CANCELLED"})
+#: The EMR Serverless calls of the CLI.
+OPERATIONS = frozenset({"ListApplications", "GetApplication", "StartJobRun", "GetJobRun", "ListJobRuns"})
 #: What EMR Serverless writes for the Spark driver of a job run (gzipped): stderr holds Spark's own log.
 DRIVER_STREAMS = ("stderr", "stdout")
 

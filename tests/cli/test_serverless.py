@@ -26,6 +26,7 @@ from moto.emrserverless.models import emrserverless_backends
 
 from emr_constructs.cli.main import main
 from emr_constructs.discovery import APPLICATION_TAG, ENVIRONMENT_TAG
+from tests.cli.stubs import OperationStubber
 
 ENV = "ana"
 REGION = "eu-central-1"
@@ -283,3 +284,19 @@ def test_fails_application_terminated(
 def test_fails_log_stream_a_driver_does_not_write(world: World, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "logs", "--env", ENV, "--app", "spark", "--stream", "syslog", "00000000000000aa")
     assert (code, err) == (2, "error: --stream syslog: a job run's driver writes stderr and stdout\n")
+
+
+def test_status_without_serverless_access_shows_the_rest(world: World, capsys: pytest.CaptureFixture[str]) -> None:
+    session = new_session()
+    denied = OperationStubber(session, "emr-serverless", ["ListApplications"])
+    denied.add_client_error("list_applications", service_error_code="AccessDeniedException", http_status_code=403)
+    denied.activate()
+    code = main(["status", "--env", ENV], session=session)
+    captured = capsys.readouterr()
+    assert code == 0
+    assert captured.err == (
+        "note: EMR Serverless applications not listed: access denied: your AWS identity may not call "
+        "emr-serverless:ListApplications: ask for it in your role\n"
+    )
+    assert "emr-platform-ana-serverless-spark-id" in captured.out
+    assert "Serverless application" not in captured.out
