@@ -18,6 +18,9 @@ Every gap is recorded, so the report says exactly what the rehearsal did not che
   rehearsal sets the cluster's state, applications and node groups from the template.
 - ``emr:ListInstanceFleets`` and ``emr:GetManagedScalingPolicy`` are not implemented: the rehearsal answers them
   from the template (provisioned capacity = target capacity).
+- ``AWS::EMRServerless::Application`` has no CloudFormation model, and the EMR Serverless backend keeps no
+  architecture, monitoring, interactive or image configuration and starts applications at once: see
+  ``rehearsal.serverless``, which creates them through the API.
 """
 
 from __future__ import annotations

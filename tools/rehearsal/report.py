@@ -17,6 +17,8 @@ NOT_CHECKED = (
     "EMR service rules (instance types offered in the region, capacity, release/application compatibility) are "
     "not applied: moto accepts any cluster definition.",
     "Custom resource handlers (Lambda) are not run.",
+    "Jobs do not run: moto ends every EMR Serverless job run SUCCESS at once and never runs an EMR step (the "
+    "team-app rehearsal marks the steps it waits on COMPLETED); the scripts are uploaded, not executed.",
     "Service quotas and account limits, other than the template quotas checked here, are not checked.",
 )
 
