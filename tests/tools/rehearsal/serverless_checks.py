@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
 
 from tools.rehearsal.report import Verdict
 from tools.rehearsal.serverless import SERVERLESS_APPLICATION
 
 
-def check_serverless_application(verdict: Verdict, cdk_out: Path, env: str) -> None:
+def check_serverless_application(verdict: Verdict, env: str) -> None:
     """The application was created through the API from its template, completed after its stack, exported with its
     real id, and ``submit --app --wait`` ran a job run on it with its runtime role."""
     [(result, created)] = [(r, a) for r in verdict.rehearsal.results for a in r.applications]
-    [template_path] = (cdk_out / f"assembly-{env}").glob(f"{env}Compute*.template.json")
-    resource = json.loads(template_path.read_text())["Resources"][created.logical_id]
+    [stack] = [s for s in verdict.rehearsal.stacks if s.stack_name == result.stack_name]
+    resource = stack.template()["Resources"][created.logical_id]
     assert resource["Type"] == SERVERLESS_APPLICATION
     properties = resource["Properties"]
     serverless = verdict.rehearsal.session().client("emr-serverless")

@@ -26,9 +26,7 @@ from tools.rehearsal.__main__ import main, rehearse
 @pytest.mark.parametrize("env", ["staging", "prod"])
 def test_bundled_app_environment(platform: dict[str, PlatformStage], tmp_path: Path, env: str) -> None:
     cdk_out = assembly_of(platform[env])
-    verdict = rehearse(
-        cdk_out, env, report_dir=tmp_path, inspect=lambda seen: check_serverless_application(seen, cdk_out, env)
-    )
+    verdict = rehearse(cdk_out, env, report_dir=tmp_path, inspect=lambda seen: check_serverless_application(seen, env))
     results = verdict.rehearsal.results
     assert [r.stack_name for r in results] == [s.stack_name for s in load_environment(cdk_out, env)]
     assert {r.stack_name: (r.status, r.reasons) for r in results} == {
