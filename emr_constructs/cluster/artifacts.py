@@ -7,12 +7,15 @@ running cluster uses. Every grant here is ``s3:GetObject`` on exactly one object
 
 from __future__ import annotations
 
+from typing import Self
+
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
 from emr_constructs.arguments import checked_arguments
+from emr_constructs.iam.keys import grant_key_through_s3
 
 #: What the nodes need to download one object: S3 HEAD requests are authorised by s3:GetObject too.
 _OBJECT_READ_ACTIONS = ("s3:GetObject",)
@@ -21,12 +24,13 @@ _KEY_READ_ACTIONS = ("kms:Decrypt",)
 
 @checked_arguments
 def grant_object_read(grantee: iam.IGrantable, bucket: s3.IBucket, object_key: str) -> iam.Grant:
-    """``s3:GetObject`` on exactly ``bucket/object_key`` (and ``kms:Decrypt`` on the bucket's key, if any)."""
+    """``s3:GetObject`` on exactly ``bucket/object_key`` (and ``kms:Decrypt`` of the bucket's key through S3 for
+    that bucket only, if it has a key)."""
     grant = iam.Grant.add_to_principal(
         grantee=grantee, actions=list(_OBJECT_READ_ACTIONS), resource_arns=[bucket.arn_for_objects(object_key)]
     )
     if bucket.encryption_key is not None:
-        grant = grant.combine(bucket.encryption_key.grant(grantee, *_KEY_READ_ACTIONS))
+        grant = grant.combine(grant_key_through_s3(bucket.encryption_key, grantee, bucket, *_KEY_READ_ACTIONS))
     return grant
 
 
@@ -38,12 +42,12 @@ class S3File:
         self.object_key = object_key
 
     @classmethod
-    def from_bucket(cls, bucket: s3.IBucket, object_key: str) -> S3File:
+    def from_bucket(cls, bucket: s3.IBucket, object_key: str) -> Self:
         """An object that exists (or will, before the cluster starts) in ``bucket``."""
         return cls(bucket=bucket, object_key=object_key)
 
     @classmethod
-    def from_asset(cls, scope: Construct, id: str, path: str) -> S3File:
+    def from_asset(cls, scope: Construct, id: str, path: str) -> Self:
         """A local file (or a directory, zipped) uploaded as a CDK asset at deploy time."""
         asset = s3_assets.Asset(scope, id, path=path)
         return cls(bucket=asset.bucket, object_key=asset.s3_object_key)
@@ -74,12 +78,3 @@ class TlsCertificates(S3File):
 
     Either way the instance role gets ``s3:GetObject`` on exactly that object.
     """
-
-    @classmethod
-    def from_bucket(cls, bucket: s3.IBucket, object_key: str) -> TlsCertificates:
-        return cls(bucket=bucket, object_key=object_key)
-
-    @classmethod
-    def from_asset(cls, scope: Construct, id: str, path: str) -> TlsCertificates:
-        asset = s3_assets.Asset(scope, id, path=path)
-        return cls(bucket=asset.bucket, object_key=asset.s3_object_key)

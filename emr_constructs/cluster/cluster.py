@@ -35,6 +35,7 @@ from emr_constructs.cluster.validation import regional_problems, security_releas
 from emr_constructs.discovery_tags import tag_platform_cluster
 from emr_constructs.errors import Checks
 from emr_constructs.iam import EmrRoles, acknowledge, acknowledge_wildcard_resources
+from emr_constructs.iam.keys import grant_key_through_s3
 from emr_constructs.network import EmrSecurityGroups, IPlatformNetwork
 from emr_constructs.tags import tag_for_emr_managed_policy
 
@@ -452,10 +453,12 @@ class EmrCluster(Construct):
         objects = self.log_bucket.arn_for_objects(f"{self.log_prefix}*")
         iam.Grant.add_to_principal(grantee=instance_role, actions=list(LOG_WRITE_ACTIONS), resource_arns=[objects])
         acknowledge_wildcard_resources(instance_role, [objects], _LOG_PREFIX_REASON)
-        if self.log_bucket.encryption_key is not None:
-            self.log_bucket.encryption_key.grant(instance_role, *LOG_KEY_ACTIONS)
-        if self.props.encrypt_logs and self.encryption_key is not self.security_configuration.encryption_key:
-            self.encryption_key.grant(instance_role, *LOG_KEY_ACTIONS)
+        # EMR's log pusher uploads with SSE-KMS: both keys are used through S3, for the log bucket only.
+        keys = [self.log_bucket.encryption_key] if self.log_bucket.encryption_key is not None else []
+        if self.props.encrypt_logs and all(key is not self.encryption_key for key in keys):
+            keys.append(self.encryption_key)
+        for key in keys:
+            grant_key_through_s3(key, instance_role, self.log_bucket, *LOG_KEY_ACTIONS)
 
     def _warn(self, props: ClusterProps) -> None:
         non_yarn = sorted(a.value for a in props.applications if a in NON_YARN_APPLICATIONS)

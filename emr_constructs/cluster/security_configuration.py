@@ -19,8 +19,11 @@ from emr_constructs.arguments import checked_arguments
 from emr_constructs.cluster.artifacts import TlsCertificates
 from emr_constructs.cluster.security_props import S3EncryptionMode, SecurityConfigurationProps
 from emr_constructs.errors import Checks
+from emr_constructs.iam.keys import grant_key_outside_s3
 
-#: What the nodes do with the key: LUKS and EMRFS data keys (GenerateDataKey/Decrypt), log encryption.
+#: What the nodes do with the key themselves, for local-disk encryption (the LUKS data keys). Their S3 use of the
+#: key (EMRFS SSE-KMS) is not here: it comes with each bucket grant (``DataLake.grant_*``, the log and certificate
+#: grants), through S3 and for that bucket only (``emr_constructs.iam.keys.grant_key_through_s3``).
 NODE_KEY_ACTIONS = ("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:DescribeKey")
 #: What EMR's service role needs to create KMS-encrypted EBS volumes for the nodes (emr-encryption-enable,
 #: "EBS encryption"): use of the key, and grants limited to AWS resources (EBS).
@@ -133,12 +136,25 @@ class EmrSecurityConfiguration(Construct):
         return self.props.kerberos is not None
 
     @checked_arguments
-    def grant_nodes(self, instance_role: iam.IGrantable) -> iam.Grant:
-        """What the cluster nodes need: use of the key, and read of exactly the certificate zip."""
-        grant = self.encryption_key.grant(instance_role, *NODE_KEY_ACTIONS)
+    def grant_nodes(self, instance_role: iam.IGrantable) -> iam.Grant | None:
+        """What the cluster nodes need: direct use of the key for local-disk encryption, never for an S3 object
+        (no ``aws:s3:arn`` encryption context), and read of exactly the certificate zip.
+
+        The key grants no S3 access by itself: with SSE-KMS, the nodes may use the key through S3 only for the
+        buckets (and prefixes) they were granted, e.g. ``DataLake.grant_read_write`` or ``grant_zone_access``.
+        Returns ``None`` when local-disk encryption and in-transit encryption are both off (nothing to grant).
+        """
+        grants: list[iam.Grant] = []
+        if self.props.local_disk_encryption:
+            grants.append(grant_key_outside_s3(self.encryption_key, instance_role, *NODE_KEY_ACTIONS))
         if self.tls_certificates is not None:
-            grant = grant.combine(self.tls_certificates.grant_read(instance_role))
-        return grant
+            grants.append(self.tls_certificates.grant_read(instance_role))
+        if not grants:
+            return None
+        combined = grants[0]
+        for grant in grants[1:]:
+            combined = combined.combine(grant)
+        return combined
 
     @checked_arguments
     def grant_ebs_encryption(self, service_role: iam.IGrantable) -> iam.Grant | None:

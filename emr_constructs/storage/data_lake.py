@@ -14,6 +14,7 @@ from emr_constructs.arguments import checked_arguments
 from emr_constructs.errors import Checks, EmrConfigError, Problem
 from emr_constructs.guard import GuardRule, acknowledge_guard, restrict_grants_to_aws_services
 from emr_constructs.policy.acknowledge import acknowledge, acknowledge_wildcard_resources
+from emr_constructs.iam.keys import grant_key_through_s3
 from emr_constructs.removal import safe_removal_policy
 from emr_constructs.storage.props import (
     ACCESS_LOGS,
@@ -267,18 +268,7 @@ class DataLake(Construct):
         key_actions = tuple(
             dict.fromkeys((*(_READ_KEY_ACTIONS if read else ()), *(_WRITE_KEY_ACTIONS if write else ())))
         )
-        # The key may only be used by S3, for this bucket (with bucket keys on, S3 passes the bucket ARN as
-        # encryption context: https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html).
-        add(
-            key_actions,
-            self.key.key_arn,
-            {
-                "StringEquals": {
-                    "kms:ViaService": f"s3.{Stack.of(bucket).region}.amazonaws.com",
-                    "kms:EncryptionContext:aws:s3:arn": bucket.bucket_arn,
-                }
-            },
-        )
+        grants.append(grant_key_through_s3(self.key, grantee, bucket, *key_actions))
         objects_scope = f"objects under '{prefix}'" if prefix else "objects (the grant covers the whole bucket)"
         acknowledge_wildcard_resources(
             grantee,

@@ -304,16 +304,61 @@ def test_security_configuration_enables_encryption_in_the_shape_emr_requires(bui
     assert ref == {"Ref": logical_id(built, "Minimal", built.clusters["Minimal"].security_configuration)}
 
 
-def test_instance_role_reads_exactly_the_certificate_object_and_uses_the_key(built: Built) -> None:
+def kms_statements(statements: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def actions(s: dict[str, Any]) -> list[str]:
+        return [s["Action"]] if isinstance(s["Action"], str) else s["Action"]
+
+    return [s for s in statements if any(a.startswith("kms:") for a in actions(s))]
+
+
+def test_instance_role_reads_exactly_the_certificate_object(built: Built) -> None:
     minimal = built.clusters["Minimal"]
     statements = role_statements(built, "Minimal", minimal.instance_role)
     assert object_reads(built, "Minimal", minimal.instance_role) == ["/emr/tls/certificates.zip"]
-    (key_use,) = [s for s in statements if "kms:GenerateDataKey" in s["Action"]]
-    assert key_use["Action"] == ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]
-    assert cross_stack(key_use["Resource"])
     assert all(
         "*" not in a for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
     )
+
+
+def test_instance_role_uses_the_key_directly_only_outside_s3(built: Built) -> None:
+    """Local-disk encryption: the node calls KMS itself, but never with an S3 object's encryption context."""
+    minimal = built.clusters["Minimal"]
+    direct = [
+        s
+        for s in kms_statements(role_statements(built, "Minimal", minimal.instance_role))
+        if "kms:ViaService" not in s.get("Condition", {}).get("StringEquals", {})
+    ]
+    (local_disk,) = direct
+    assert local_disk["Action"] == ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]
+    assert local_disk["Condition"] == {"Null": {"kms:EncryptionContext:aws:s3:arn": "true"}}
+    assert cross_stack(local_disk["Resource"])
+
+
+def test_instance_role_uses_the_key_through_s3_only_for_the_buckets_it_was_granted(built: Built) -> None:
+    """Every other key statement names S3 of the region and one bucket (the logs, the certificate zip)."""
+    stack = built.stacks["Minimal"]
+    minimal = built.clusters["Minimal"]
+    through_s3 = [
+        s
+        for s in kms_statements(role_statements(built, "Minimal", minimal.instance_role))
+        if "kms:ViaService" in s.get("Condition", {}).get("StringEquals", {})
+    ]
+    buckets = []
+    for statement in through_s3:
+        condition = statement["Condition"]
+        assert set(condition) == {"StringEquals"}
+        assert condition["StringEquals"]["kms:ViaService"] == stack.resolve(f"s3.{stack.region}.amazonaws.com")
+        buckets.append(condition["StringEquals"]["kms:EncryptionContext:aws:s3:arn"])
+        assert "kms:Encrypt" not in statement["Action"] or statement["Action"] == [
+            "kms:Decrypt",
+            "kms:Encrypt",
+            "kms:GenerateDataKey",
+        ]
+    log_bucket = stack.resolve(minimal.log_bucket.bucket_arn)
+    assert log_bucket in buckets
+    assert len(through_s3) == 2  # the log bucket (write) and the artifacts bucket (the certificate zip, read)
+    (reads,) = [s for s in through_s3 if s["Action"] == "kms:Decrypt"]
+    assert reads["Condition"]["StringEquals"]["kms:EncryptionContext:aws:s3:arn"] != log_bucket
 
 
 def test_service_role_may_encrypt_ebs_volumes(built: Built) -> None:
