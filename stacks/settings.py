@@ -26,6 +26,7 @@ from emr_constructs.serverless import ServerlessApplicationProps
 from emr_constructs.settings import parse_into
 from emr_constructs.storage import DataLakeProps
 from emr_constructs.studio import EmrStudioProps
+from emr_constructs.tags import tag_problems
 from emr_constructs.warehouse import WarehouseProps
 
 REPOSITORY_ROOT = Path(__file__).resolve().parent.parent
@@ -281,21 +282,7 @@ class EnvironmentSettings(ValidatedProps):
             "an environment whose stacks are termination-protected cannot allow destroying data",
             "false, or set termination_protection to false (dev only)",
         )
-        for key, value in self.tags.items():
-            checks.require(
-                0 < len(key) <= 128 and not key.lower().startswith("aws:"),
-                f"tags.{key}",
-                value,
-                "tag key must be 1-128 characters and not start with 'aws:'",
-                "a valid tag key",
-            )
-            checks.require(
-                len(value) <= 256,
-                f"tags.{key}",
-                value,
-                "tag value longer than 256 characters",
-                "at most 256 characters",
-            )
+        checks.extend(tag_problems(self.tags))
         if self.permissions_boundary is not None:
             checks.require(
                 bool(_POLICY_NAME.match(self.permissions_boundary)),

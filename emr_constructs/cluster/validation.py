@@ -36,6 +36,7 @@ from emr_constructs.cluster.releases import (
 )
 from emr_constructs.cluster.security_props import SecurityConfigurationProps
 from emr_constructs.errors import Checks, Problem
+from emr_constructs.tags import tag_problems
 
 AUTO_TERMINATION_SECONDS = (60, 604_800)
 STEP_CONCURRENCY = (1, 256)
@@ -407,14 +408,7 @@ def _misc_problems(checks: Checks, props: ClusterProps, release: Release | None)
         require_feature(
             checks, release, Feature.GLUE_DATA_CATALOG, "glue_data_catalog", True, "the Glue Data Catalog metastore"
         )
-    for key, value in props.tags.items():
-        checks.require(
-            0 < len(key) <= 128 and not key.lower().startswith("aws:") and len(value) <= 256,
-            f"tags.{key}",
-            value,
-            "not a valid tag",
-            "key 1-128 characters not starting with 'aws:', value at most 256 characters",
-        )
+    checks.extend(tag_problems(props.tags))
 
 
 def cluster_problems(props: ClusterProps) -> list[Problem]:
