@@ -28,8 +28,8 @@ from emr_constructs.cluster.capacity import (
     ManagedScaling,
     ScalingUnitType,
 )
-from emr_constructs.cluster.props import ClusterProps
-from emr_constructs.cluster.releases import get_release, newest_known_label
+from emr_constructs.cluster.props import BootstrapAction, ClusterProps, SparkStep
+from emr_constructs.cluster.releases import Release, get_release, newest_known_label
 from emr_constructs.cluster.security_configuration import EmrSecurityConfiguration
 from emr_constructs.cluster.validation import regional_problems, security_release_problems
 from emr_constructs.discovery_tags import tag_platform_cluster
@@ -151,161 +151,39 @@ class EmrCluster(Construct):
         """
         super().__init__(scope, id)
         self.props = props
-        release = get_release(props.release_label)
-        if release is not None and not release.known:
-            Annotations.of(self).add_warning_v2(
-                "emr-platform:release-newer-than-table",
-                f"release_label={props.release_label!r} is newer than every release this library knows "
-                f"(newest: {newest_known_label()}); applications and features are checked as for "
-                f"{release.basis}. Upgrade emr-constructs when it knows this release.",
-            )
-        security_props = security_configuration.props if security_configuration is not None else props.security
-
-        checks = Checks()
-        checks.extend(props.problems())
-        if security_configuration is not None:
-            security_release_problems(checks, security_props, release, "security_configuration.props")
-            checks.require(
-                tls_certificates is None,
-                "tls_certificates",
-                "TlsCertificates(...)",
-                "the certificates belong to the security configuration passed in",
-                "tls_certificates or security_configuration, not both",
-            )
-        elif security_props.in_transit_encryption:
-            checks.require(
-                tls_certificates is not None or artifacts_bucket is not None,
-                "tls_certificates",
-                None,
-                "in-transit encryption needs the S3 location of the PEM certificate zip",
-                "tls_certificates=TlsCertificates.from_bucket(...), or an artifacts_bucket holding "
-                f"{security_props.tls_certificates_key}, or props.security.in_transit_encryption=false",
-            )
-        region = Stack.of(self).region
-        if not Token.is_unresolved(region):
-            regional_problems(checks, props, region)
-            key_region = encryption_key.env.region
-            if not Token.is_unresolved(key_region):
-                checks.require(
-                    key_region == region,
-                    "encryption_key",
-                    key_region,
-                    f"the KMS key must be in the cluster's region ({region})",
-                    f"a key in {region}",
-                )
-        checks.require(
-            len(network.cluster_subnets) >= 1,
-            "network.cluster_subnets",
-            len(network.cluster_subnets),
-            "the cluster needs a subnet",
-            "at least one private subnet",
-        )
-        for field, groups in (
-            ("additional_primary_security_groups", additional_primary_security_groups),
-            ("additional_core_security_groups", additional_core_security_groups),
-        ):
-            checks.require(
-                len(groups) <= MAX_ADDITIONAL_SECURITY_GROUPS,
-                field,
-                len(groups),
-                "too many additional security groups",
-                f"at most {MAX_ADDITIONAL_SECURITY_GROUPS}",
-            )
-        capacity = props.capacity
-        needs_autoscaling_role = isinstance(capacity, InstanceGroups) and capacity.has_auto_scaling()
-        if needs_autoscaling_role and roles is not None:
-            checks.require(
-                roles.autoscaling_role is not None,
-                "roles.autoscaling_role",
-                None,
-                "custom automatic-scaling policies need the autoscaling role",
-                "EmrRoles(props=EmrRolesProps(create_autoscaling_role=True)) or autoscaling_role=...",
-            )
-        if security_props.kerberos is not None:
-            checks.require(
-                kdc_admin_password is not None,
-                "kdc_admin_password",
-                None,
-                "Kerberos needs the KDC admin password, from Secrets Manager",
-                "kdc_admin_password=<secretsmanager.ISecret>",
-            )
-        else:
-            checks.require(
-                kdc_admin_password is None,
-                "kdc_admin_password",
-                "ISecret",
-                "Kerberos attributes need a security configuration with Kerberos enabled",
-                "security.kerberos=KerberosProps(realm=...), or no kdc_admin_password",
-            )
-        for index, action in enumerate(props.bootstrap_actions):
-            checks.require(
-                os.path.exists(action.script),
-                f"bootstrap_actions[{index}].script",
-                action.script,
-                "local file not found",
-                "a path relative to the directory cdk runs in",
-            )
-        for index, step in enumerate(props.steps):
-            checks.require(
-                os.path.exists(step.script),
-                f"steps[{index}].script",
-                step.script,
-                "local file not found",
-                "a path relative to the directory cdk runs in",
-            )
-        checks.raise_if_any(self.node.path)
-
         self.network = network
         self.security_groups = security_groups
         self.log_bucket = log_bucket
         self.encryption_key = encryption_key
+        release = get_release(props.release_label)
+        self._warn_if_release_unknown(release)
+        capacity = props.capacity
+        needs_autoscaling_role = isinstance(capacity, InstanceGroups) and capacity.has_auto_scaling()
+        self._check_references(
+            release,
+            security_configuration=security_configuration,
+            tls_certificates=tls_certificates,
+            artifacts_bucket=artifacts_bucket,
+            roles=roles,
+            needs_autoscaling_role=needs_autoscaling_role,
+            kdc_admin_password=kdc_admin_password,
+            additional_groups={
+                "additional_primary_security_groups": additional_primary_security_groups,
+                "additional_core_security_groups": additional_core_security_groups,
+            },
+        )
         self.configurations = props.effective_configurations()
         self.roles = roles if roles is not None else self._create_roles(needs_autoscaling_role)
         self.security_configuration = (
             security_configuration
             if security_configuration is not None
-            else EmrSecurityConfiguration(
-                self,
-                "SecurityConfiguration",
-                props=props.security,
-                encryption_key=encryption_key,
-                tls_certificates=tls_certificates
-                if tls_certificates is not None
-                else self._default_certificates(artifacts_bucket),
-            )
+            else self._create_security_configuration(tls_certificates, artifacts_bucket)
         )
-        instance_role = self.roles.instance_role
-        self.security_configuration.grant_nodes(instance_role)
+        self.security_configuration.grant_nodes(self.roles.instance_role)
         self.security_configuration.grant_ebs_encryption(self.roles.service_role)
-
         self.log_prefix = props.log_prefix if props.log_prefix is not None else f"emr-logs/{Names.unique_id(self)}/"
         self.log_uri = log_bucket.s3_url_for_object(self.log_prefix)
-        self._grant_log_write(instance_role)
-
-        bootstrap_files = [
-            S3File.from_asset(self, f"BootstrapAction{i}", a.script) for i, a in enumerate(props.bootstrap_actions)
-        ]
-        step_files = [S3File.from_asset(self, f"Step{i}", s.script) for i, s in enumerate(props.steps)]
-        for file in (*bootstrap_files, *step_files):
-            file.grant_read(instance_role)
-
-        subnets = network.cluster_subnets
-        instances = emr.CfnCluster.JobFlowInstancesConfigProperty(
-            # CloudFormation documents true as the default, but the API's default is false; moto and long-running
-            # clusters need it explicit. Transient clusters end through auto-termination instead.
-            keep_job_flow_alive_when_no_steps=True,
-            termination_protected=props.termination_protection,
-            ec2_subnet_ids=[s.subnet_id for s in subnets] if isinstance(capacity, InstanceFleets) else None,
-            ec2_subnet_id=subnets[0].subnet_id if isinstance(capacity, InstanceGroups) else None,
-            emr_managed_master_security_group=security_groups.primary.security_group_id,
-            emr_managed_slave_security_group=security_groups.core.security_group_id,
-            service_access_security_group=security_groups.service_access.security_group_id,
-            additional_master_security_groups=[g.security_group_id for g in additional_primary_security_groups] or None,
-            additional_slave_security_groups=[g.security_group_id for g in additional_core_security_groups] or None,
-            ec2_key_name=props.ec2_key_name,
-            unhealthy_node_replacement=props.unhealthy_node_replacement,
-            **_capacity_properties(capacity),
-        )
+        self._grant_log_write(self.roles.instance_role)
         self.resource = emr.CfnCluster(
             self,
             "Resource",
@@ -313,7 +191,7 @@ class EmrCluster(Construct):
             release_label=props.release_label,
             applications=[emr.CfnCluster.ApplicationProperty(name=a.value) for a in props.applications],
             configurations=[c.to_cfn() for c in self.configurations] or None,
-            instances=instances,
+            instances=self._instances(additional_primary_security_groups, additional_core_security_groups),
             service_role=self.roles.service_role.role_name,
             job_flow_role=self.roles.instance_profile.instance_profile_name,
             auto_scaling_role=self.roles.autoscaling_role.role_name
@@ -322,68 +200,15 @@ class EmrCluster(Construct):
             security_configuration=self.security_configuration.security_configuration_name,
             log_uri=self.log_uri,
             log_encryption_kms_key_id=encryption_key.key_arn if props.encrypt_logs else None,
-            managed_scaling_policy=_managed_scaling(props.managed_scaling, capacity),
-            auto_termination_policy=emr.CfnCluster.AutoTerminationPolicyProperty(
-                idle_timeout=props.auto_termination_idle_seconds
-            )
-            if props.auto_termination_idle_seconds is not None
-            else None,
-            step_concurrency_level=props.step_concurrency_level,
-            scale_down_behavior=props.scale_down_behavior.value if props.scale_down_behavior is not None else None,
-            placement_group_configs=[
-                emr.CfnCluster.PlacementGroupConfigProperty(instance_role="MASTER", placement_strategy="SPREAD")
-            ]
-            if props.spread_primary_nodes
-            else None,
-            custom_ami_id=props.custom_ami_id,
-            os_release_label=props.os_release_label,
-            ebs_root_volume_size=props.root_volume.size_gib,
-            ebs_root_volume_iops=props.root_volume.iops,
-            ebs_root_volume_throughput=props.root_volume.throughput_mibps,
-            kerberos_attributes=emr.CfnCluster.KerberosAttributesProperty(
-                realm=security_props.kerberos.realm,
-                # A {{resolve:secretsmanager:...}} dynamic reference: the password never enters the template.
-                kdc_admin_password=kdc_admin_password.secret_value.unsafe_unwrap(),
-            )
-            if security_props.kerberos is not None and kdc_admin_password is not None
-            else None,
-            bootstrap_actions=[
-                emr.CfnCluster.BootstrapActionConfigProperty(
-                    name=action.name,
-                    script_bootstrap_action=emr.CfnCluster.ScriptBootstrapActionConfigProperty(
-                        path=file.s3_uri, args=list(action.args) or None
-                    ),
-                )
-                for action, file in zip(props.bootstrap_actions, bootstrap_files, strict=True)
-            ]
-            or None,
-            steps=[
-                emr.CfnCluster.StepConfigProperty(
-                    name=step.name,
-                    action_on_failure=step.action_on_failure.value,
-                    hadoop_jar_step=emr.CfnCluster.HadoopJarStepConfigProperty(
-                        jar=COMMAND_RUNNER_JAR,
-                        args=["spark-submit", *step.spark_submit_options, file.s3_uri, *step.args],
-                    ),
-                )
-                for step, file in zip(props.steps, step_files, strict=True)
-            ]
-            or None,
+            kerberos_attributes=self._kerberos_attributes(kdc_admin_password),
+            bootstrap_actions=self._bootstrap_actions(),
+            steps=self._steps(),
             # Needed for custom automatic scaling, and lets every IAM principal allowed to see it see it.
             visible_to_all_users=True,
+            **_lifecycle_properties(props),
         )
-        # The primary node calls the EMR service through the service-access group at launch; without these rules
-        # in place first, creation fails intermittently (terraform-aws-emr issue 34).
-        self.resource.node.add_dependency(security_groups.rules)
-        # The nodes fetch scripts and certificates and write logs as soon as they boot: the role's policies
-        # (granted above, in the roles' construct) must exist before the cluster, not merely the role.
-        self.resource.node.add_dependency(self.roles)
-
-        tag_for_emr_managed_policy(self)
-        # emr-platform finds the cluster by this tag (and the environment tag of its stage) in any app.
-        tag_platform_cluster(self, self.node.id.lower())
-        for key, value in props.tags.items():
-            Tags.of(self).add(key, value)
+        self._add_dependencies()
+        self._tag()
         self._warn(props)
         self._acknowledge(props)
 
@@ -437,6 +262,217 @@ class EmrCluster(Construct):
         )
 
     # -- internals ------------------------------------------------------------------------------------
+
+    def _warn_if_release_unknown(self, release: Release | None) -> None:
+        if release is not None and not release.known:
+            Annotations.of(self).add_warning_v2(
+                "emr-platform:release-newer-than-table",
+                f"release_label={self.props.release_label!r} is newer than every release this library knows "
+                f"(newest: {newest_known_label()}); applications and features are checked as for "
+                f"{release.basis}. Upgrade emr-constructs when it knows this release.",
+            )
+
+    def _check_references(
+        self,
+        release: Release | None,
+        *,
+        security_configuration: EmrSecurityConfiguration | None,
+        tls_certificates: TlsCertificates | None,
+        artifacts_bucket: s3.IBucket | None,
+        roles: EmrRoles | None,
+        needs_autoscaling_role: bool,
+        kdc_admin_password: secretsmanager.ISecret | None,
+        additional_groups: dict[str, Sequence[ec2.ISecurityGroup]],
+    ) -> None:
+        """The Props' stored problems, plus the rules that depend on what was handed in; raises them together."""
+        props = self.props
+        security_props = security_configuration.props if security_configuration is not None else props.security
+        checks = Checks.of(props)
+        if security_configuration is not None:
+            security_release_problems(checks, security_props, release, "security_configuration.props")
+            checks.require(
+                tls_certificates is None,
+                "tls_certificates",
+                "TlsCertificates(...)",
+                "the certificates belong to the security configuration passed in",
+                "tls_certificates or security_configuration, not both",
+            )
+        elif security_props.in_transit_encryption:
+            checks.require(
+                tls_certificates is not None or artifacts_bucket is not None,
+                "tls_certificates",
+                None,
+                "in-transit encryption needs the S3 location of the PEM certificate zip",
+                "tls_certificates=TlsCertificates.from_bucket(...), or an artifacts_bucket holding "
+                f"{security_props.tls_certificates_key}, or props.security.in_transit_encryption=false",
+            )
+        region = Stack.of(self).region
+        if not Token.is_unresolved(region):
+            regional_problems(checks, props, region)
+            key_region = self.encryption_key.env.region
+            if not Token.is_unresolved(key_region):
+                checks.require(
+                    key_region == region,
+                    "encryption_key",
+                    key_region,
+                    f"the KMS key must be in the cluster's region ({region})",
+                    f"a key in {region}",
+                )
+        checks.require(
+            len(self.network.cluster_subnets) >= 1,
+            "network.cluster_subnets",
+            len(self.network.cluster_subnets),
+            "the cluster needs a subnet",
+            "at least one private subnet",
+        )
+        for field, groups in additional_groups.items():
+            checks.require(
+                len(groups) <= MAX_ADDITIONAL_SECURITY_GROUPS,
+                field,
+                len(groups),
+                "too many additional security groups",
+                f"at most {MAX_ADDITIONAL_SECURITY_GROUPS}",
+            )
+        if needs_autoscaling_role and roles is not None:
+            checks.require(
+                roles.autoscaling_role is not None,
+                "roles.autoscaling_role",
+                None,
+                "custom automatic-scaling policies need the autoscaling role",
+                "EmrRoles(props=EmrRolesProps(create_autoscaling_role=True)) or autoscaling_role=...",
+            )
+        if security_props.kerberos is not None:
+            checks.require(
+                kdc_admin_password is not None,
+                "kdc_admin_password",
+                None,
+                "Kerberos needs the KDC admin password, from Secrets Manager",
+                "kdc_admin_password=<secretsmanager.ISecret>",
+            )
+        else:
+            checks.require(
+                kdc_admin_password is None,
+                "kdc_admin_password",
+                "ISecret",
+                "Kerberos attributes need a security configuration with Kerberos enabled",
+                "security.kerberos=KerberosProps(realm=...), or no kdc_admin_password",
+            )
+        scripted: dict[str, Sequence[BootstrapAction | SparkStep]] = {
+            "bootstrap_actions": props.bootstrap_actions,
+            "steps": props.steps,
+        }
+        for field, scripts in scripted.items():
+            for index, item in enumerate(scripts):
+                checks.require(
+                    os.path.exists(item.script),
+                    f"{field}[{index}].script",
+                    item.script,
+                    "local file not found",
+                    "a path relative to the directory cdk runs in",
+                )
+        checks.raise_if_any(self.node.path)
+
+    def _create_security_configuration(
+        self, tls_certificates: TlsCertificates | None, artifacts_bucket: s3.IBucket | None
+    ) -> EmrSecurityConfiguration:
+        return EmrSecurityConfiguration(
+            self,
+            "SecurityConfiguration",
+            props=self.props.security,
+            encryption_key=self.encryption_key,
+            tls_certificates=tls_certificates
+            if tls_certificates is not None
+            else self._default_certificates(artifacts_bucket),
+        )
+
+    def _instances(
+        self,
+        additional_primary: Sequence[ec2.ISecurityGroup],
+        additional_core: Sequence[ec2.ISecurityGroup],
+    ) -> emr.CfnCluster.JobFlowInstancesConfigProperty:
+        """Network, security groups and capacity: fleets use every cluster subnet, groups the first one."""
+        props = self.props
+        capacity = props.capacity
+        subnets = self.network.cluster_subnets
+        groups = self.security_groups
+        return emr.CfnCluster.JobFlowInstancesConfigProperty(
+            # CloudFormation documents true as the default, but the API's default is false; moto and long-running
+            # clusters need it explicit. Transient clusters end through auto-termination instead.
+            keep_job_flow_alive_when_no_steps=True,
+            termination_protected=props.termination_protection,
+            ec2_subnet_ids=[s.subnet_id for s in subnets] if isinstance(capacity, InstanceFleets) else None,
+            ec2_subnet_id=subnets[0].subnet_id if isinstance(capacity, InstanceGroups) else None,
+            emr_managed_master_security_group=groups.primary.security_group_id,
+            emr_managed_slave_security_group=groups.core.security_group_id,
+            service_access_security_group=groups.service_access.security_group_id,
+            additional_master_security_groups=[g.security_group_id for g in additional_primary] or None,
+            additional_slave_security_groups=[g.security_group_id for g in additional_core] or None,
+            ec2_key_name=props.ec2_key_name,
+            unhealthy_node_replacement=props.unhealthy_node_replacement,
+            **_capacity_properties(capacity),
+        )
+
+    def _kerberos_attributes(
+        self, kdc_admin_password: secretsmanager.ISecret | None
+    ) -> emr.CfnCluster.KerberosAttributesProperty | None:
+        kerberos = self.security_configuration.props.kerberos
+        if kerberos is None or kdc_admin_password is None:
+            return None
+        return emr.CfnCluster.KerberosAttributesProperty(
+            realm=kerberos.realm,
+            # A {{resolve:secretsmanager:...}} dynamic reference: the password never enters the template.
+            kdc_admin_password=kdc_admin_password.secret_value.unsafe_unwrap(),
+        )
+
+    def _ship_scripts(self, id_prefix: str, scripts: Sequence[BootstrapAction | SparkStep]) -> list[S3File]:
+        """Upload each local script as an asset the instance role may read (exactly that object)."""
+        files = [S3File.from_asset(self, f"{id_prefix}{i}", item.script) for i, item in enumerate(scripts)]
+        for file in files:
+            file.grant_read(self.roles.instance_role)
+        return files
+
+    def _bootstrap_actions(self) -> list[emr.CfnCluster.BootstrapActionConfigProperty] | None:
+        actions = self.props.bootstrap_actions
+        files = self._ship_scripts("BootstrapAction", actions)
+        return [
+            emr.CfnCluster.BootstrapActionConfigProperty(
+                name=action.name,
+                script_bootstrap_action=emr.CfnCluster.ScriptBootstrapActionConfigProperty(
+                    path=file.s3_uri, args=list(action.args) or None
+                ),
+            )
+            for action, file in zip(actions, files, strict=True)
+        ] or None
+
+    def _steps(self) -> list[emr.CfnCluster.StepConfigProperty] | None:
+        steps = self.props.steps
+        files = self._ship_scripts("Step", steps)
+        return [
+            emr.CfnCluster.StepConfigProperty(
+                name=step.name,
+                action_on_failure=step.action_on_failure.value,
+                hadoop_jar_step=emr.CfnCluster.HadoopJarStepConfigProperty(
+                    jar=COMMAND_RUNNER_JAR,
+                    args=["spark-submit", *step.spark_submit_options, file.s3_uri, *step.args],
+                ),
+            )
+            for step, file in zip(steps, files, strict=True)
+        ] or None
+
+    def _add_dependencies(self) -> None:
+        # The primary node calls the EMR service through the service-access group at launch; without these rules
+        # in place first, creation fails intermittently (terraform-aws-emr issue 34).
+        self.resource.node.add_dependency(self.security_groups.rules)
+        # The nodes fetch scripts and certificates and write logs as soon as they boot: the role's policies
+        # (granted above, in the roles' construct) must exist before the cluster, not merely the role.
+        self.resource.node.add_dependency(self.roles)
+
+    def _tag(self) -> None:
+        tag_for_emr_managed_policy(self)
+        # emr-platform finds the cluster by this tag (and the environment tag of its stage) in any app.
+        tag_platform_cluster(self, self.node.id.lower())
+        for key, value in self.props.tags.items():
+            Tags.of(self).add(key, value)
 
     def _create_roles(self, needs_autoscaling_role: bool) -> EmrRoles:
         roles_props = self.props.roles
@@ -495,6 +531,30 @@ class EmrCluster(Construct):
             acknowledge(self, ["AwsSolutions-EMR6"], _SSM_REASON)
         if not kerberos:
             acknowledge(self, ["HIPAA.Security-EMRKerberosEnabled", "PCI.DSS.321-EMRKerberosEnabled"], _KERBEROS_REASON)
+
+
+def _lifecycle_properties(props: ClusterProps) -> dict[str, Any]:
+    """Scaling, termination, placement, AMI and root volume: the CfnCluster properties read straight from Props."""
+    return {
+        "managed_scaling_policy": _managed_scaling(props.managed_scaling, props.capacity),
+        "auto_termination_policy": emr.CfnCluster.AutoTerminationPolicyProperty(
+            idle_timeout=props.auto_termination_idle_seconds
+        )
+        if props.auto_termination_idle_seconds is not None
+        else None,
+        "step_concurrency_level": props.step_concurrency_level,
+        "scale_down_behavior": props.scale_down_behavior.value if props.scale_down_behavior is not None else None,
+        "placement_group_configs": [
+            emr.CfnCluster.PlacementGroupConfigProperty(instance_role="MASTER", placement_strategy="SPREAD")
+        ]
+        if props.spread_primary_nodes
+        else None,
+        "custom_ami_id": props.custom_ami_id,
+        "os_release_label": props.os_release_label,
+        "ebs_root_volume_size": props.root_volume.size_gib,
+        "ebs_root_volume_iops": props.root_volume.iops,
+        "ebs_root_volume_throughput": props.root_volume.throughput_mibps,
+    }
 
 
 def _volumes(volumes: tuple[EbsVolume, ...]) -> emr.CfnCluster.EbsConfigurationProperty | None:

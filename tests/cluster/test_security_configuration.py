@@ -96,11 +96,49 @@ def test_grants_nodes_the_key_and_the_certificate_object_only() -> None:
         for logical, resource in Template.from_stack(stack).find_resources("AWS::IAM::Policy").items()
     }
     (node_statements,) = [v for k, v in statements.items() if k.startswith("Nodes")]
-    assert [s["Action"] for s in node_statements] == [
-        ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
-        "s3:GetObject",
+    key_arn = stack.resolve(refs.key.key_arn)
+    assert node_statements == [
+        # Local-disk encryption: direct use, but never for an S3 object (no aws:s3:arn encryption context).
+        {
+            "Action": ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
+            "Condition": {"Null": {"kms:EncryptionContext:aws:s3:arn": "true"}},
+            "Effect": "Allow",
+            "Resource": key_arn,
+        },
+        {
+            "Action": "s3:GetObject",
+            "Effect": "Allow",
+            "Resource": stack.resolve(refs.artifacts.arn_for_objects("emr/tls/c.zip")),
+        },
+        # The certificate zip: the key only through S3 of the region, only for the artifacts bucket.
+        {
+            "Action": "kms:Decrypt",
+            "Condition": {
+                "StringEquals": {
+                    "kms:ViaService": stack.resolve(f"s3.{stack.region}.amazonaws.com"),
+                    "kms:EncryptionContext:aws:s3:arn": stack.resolve(refs.artifacts.bucket_arn),
+                }
+            },
+            "Effect": "Allow",
+            "Resource": key_arn,
+        },
     ]
-    assert node_statements[1]["Resource"]["Fn::Join"][1][-1] == "/emr/tls/c.zip"
+
+
+def test_grants_nodes_no_direct_key_use_without_local_disk_encryption() -> None:
+    stack = new_stack()
+    refs = platform(stack)
+    security = EmrSecurityConfiguration(
+        stack,
+        "Security",
+        props=SecurityConfigurationProps(
+            local_disk_encryption=False, ebs_encryption=False, in_transit_encryption=False
+        ),
+        encryption_key=refs.key,
+    )
+    nodes = iam.Role(stack, "Nodes", assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"))
+    assert security.grant_nodes(nodes) is None
+    assert Template.from_stack(stack).find_resources("AWS::IAM::Policy") == {}
 
 
 def test_no_ebs_grant_without_ebs_encryption() -> None:

@@ -11,9 +11,8 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Template
 
-from emr_constructs.cluster import ClusterProps, EmrCluster
+from emr_constructs.cluster import ClusterProps, EmrCluster, validation
 from emr_constructs.cluster import cluster as cluster_module
-from emr_constructs.cluster import validation
 from tests.cluster.builders import platform
 from tests.support import new_stack
 
