@@ -7,27 +7,6 @@ checked first (``ClusterProps.problems()`` for the data, the construct for its r
 
 from emr_constructs.cluster.applications import DEFAULT_APPLICATIONS, NON_YARN_APPLICATIONS, Application
 from emr_constructs.cluster.artifacts import S3File, TlsCertificates, grant_object_read
-from emr_constructs.cluster.capacity import (
-    AdjustmentType,
-    AutoScalingPolicy,
-    ComparisonOperator,
-    EbsVolume,
-    InstanceFleet,
-    InstanceFleets,
-    InstanceGroup,
-    InstanceGroups,
-    InstanceTypeConfig,
-    ManagedScaling,
-    Market,
-    OnDemandAllocationStrategy,
-    ScalingRule,
-    ScalingStrategy,
-    ScalingUnitType,
-    SpotAllocationStrategy,
-    SpotTimeoutAction,
-    Statistic,
-    VolumeType,
-)
 from emr_constructs.cluster.cluster import EmrCluster
 from emr_constructs.cluster.configurations import (
     Configuration,
@@ -37,14 +16,23 @@ from emr_constructs.cluster.configurations import (
     spark_defaults,
     spark_dynamic_allocation,
 )
-from emr_constructs.cluster.props import (
+from emr_constructs.cluster.enums import (
     ActionOnFailure,
-    BootstrapAction,
-    ClusterProps,
-    RootVolume,
+    AdjustmentType,
+    ComparisonOperator,
+    Market,
+    OnDemandAllocationStrategy,
     ScaleDownBehavior,
-    SparkStep,
+    ScalingStrategy,
+    ScalingUnitType,
+    SpotAllocationStrategy,
+    SpotTimeoutAction,
+    Statistic,
+    VolumeType,
 )
+from emr_constructs.cluster.fleets import InstanceFleet, InstanceFleets, InstanceTypeConfig
+from emr_constructs.cluster.groups import AutoScalingPolicy, InstanceGroup, InstanceGroups, ScalingRule
+from emr_constructs.cluster.props import ClusterProps
 from emr_constructs.cluster.releases import (
     DEFAULT_RELEASE_LABEL,
     Feature,
@@ -58,6 +46,7 @@ from emr_constructs.cluster.releases import (
     supported_release_labels,
     supported_releases,
 )
+from emr_constructs.cluster.scaling import ManagedScaling
 from emr_constructs.cluster.security_configuration import EmrSecurityConfiguration
 from emr_constructs.cluster.security_props import (
     DEFAULT_TLS_CERTIFICATES_KEY,
@@ -65,6 +54,8 @@ from emr_constructs.cluster.security_props import (
     S3EncryptionMode,
     SecurityConfigurationProps,
 )
+from emr_constructs.cluster.steps import BootstrapAction, SparkStep
+from emr_constructs.cluster.storage import EbsVolume, RootVolume
 
 __all__ = [
     "DEFAULT_APPLICATIONS",

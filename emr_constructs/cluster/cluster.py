@@ -19,18 +19,15 @@ from constructs import Construct
 from emr_constructs.arguments import checked_arguments
 from emr_constructs.cluster.applications import NON_YARN_APPLICATIONS
 from emr_constructs.cluster.artifacts import S3File, TlsCertificates
-from emr_constructs.cluster.capacity import (
-    EbsVolume,
-    InstanceFleet,
-    InstanceFleets,
-    InstanceGroup,
-    InstanceGroups,
-    ManagedScaling,
-    ScalingUnitType,
-)
-from emr_constructs.cluster.props import BootstrapAction, ClusterProps, SparkStep
+from emr_constructs.cluster.enums import ScalingUnitType
+from emr_constructs.cluster.fleets import InstanceFleet, InstanceFleets
+from emr_constructs.cluster.groups import InstanceGroup, InstanceGroups
+from emr_constructs.cluster.props import ClusterProps
 from emr_constructs.cluster.releases import Release, get_release, newest_known_label
+from emr_constructs.cluster.scaling import ManagedScaling
 from emr_constructs.cluster.security_configuration import EmrSecurityConfiguration
+from emr_constructs.cluster.steps import BootstrapAction, SparkStep
+from emr_constructs.cluster.storage import EbsVolume
 from emr_constructs.cluster.validation import regional_problems, security_release_problems
 from emr_constructs.discovery_tags import tag_platform_cluster
 from emr_constructs.errors import Checks

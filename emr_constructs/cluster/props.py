@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from emr_constructs.cluster.applications import DEFAULT_APPLICATIONS, Application
-from emr_constructs.cluster.capacity import InstanceFleets, InstanceGroups, ManagedScaling
 from emr_constructs.cluster.configurations import (
     Configuration,
     glue_data_catalog_metastore,
@@ -15,70 +13,18 @@ from emr_constructs.cluster.configurations import (
     spark_defaults,
     spark_dynamic_allocation,
 )
+from emr_constructs.cluster.enums import ScaleDownBehavior
+from emr_constructs.cluster.fleets import InstanceFleets
+from emr_constructs.cluster.groups import InstanceGroups
 from emr_constructs.cluster.releases import DEFAULT_RELEASE_LABEL
+from emr_constructs.cluster.scaling import ManagedScaling
 from emr_constructs.cluster.security_props import SecurityConfigurationProps
+from emr_constructs.cluster.steps import BootstrapAction, SparkStep
+from emr_constructs.cluster.storage import RootVolume
+from emr_constructs.cluster.validation import cluster_problems
 from emr_constructs.errors import Problem
 from emr_constructs.iam.roles import EmrRolesProps
 from emr_constructs.props import ValidatedProps
-
-
-class ScaleDownBehavior(StrEnum):
-    """How EMR removes instances when it scales in."""
-
-    TERMINATE_AT_TASK_COMPLETION = "TERMINATE_AT_TASK_COMPLETION"
-    TERMINATE_AT_INSTANCE_HOUR = "TERMINATE_AT_INSTANCE_HOUR"
-
-
-class ActionOnFailure(StrEnum):
-    """What EMR does when a step fails (``TERMINATE_JOB_FLOW`` is the legacy name of TERMINATE_CLUSTER)."""
-
-    CONTINUE = "CONTINUE"
-    CANCEL_AND_WAIT = "CANCEL_AND_WAIT"
-    TERMINATE_CLUSTER = "TERMINATE_CLUSTER"
-
-
-@dataclass(frozen=True, kw_only=True)
-class BootstrapAction:
-    """A script every node runs before applications start, shipped from a local file as a CDK asset."""
-
-    name: str
-    """Name shown by EMR. Required."""
-    script: str
-    """Path of the local script (relative to the directory ``cdk`` runs in). Required."""
-    args: tuple[str, ...] = ()
-    """Arguments passed to the script. Default: none."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class SparkStep:
-    """A ``spark-submit`` of a local script or jar (shipped as a CDK asset) through ``command-runner.jar``.
-
-    Steps are part of the cluster resource: CloudFormation replaces the cluster when they change, so use them
-    for the first jobs of a transient cluster and submit the rest with ``grant_add_steps``.
-    """
-
-    name: str
-    """Name shown by EMR. Required."""
-    script: str
-    """Path of the local ``.py`` or ``.jar`` (relative to the directory ``cdk`` runs in). Required."""
-    args: tuple[str, ...] = ()
-    """Arguments after the script. Default: none."""
-    spark_submit_options: tuple[str, ...] = ("--deploy-mode", "cluster")
-    """Options before the script. Default ``--deploy-mode cluster`` (the driver runs on YARN, not the primary)."""
-    action_on_failure: ActionOnFailure = ActionOnFailure.CONTINUE
-    """Default ``CONTINUE``: a failed step leaves the cluster running (the only choice with step concurrency > 1)."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class RootVolume:
-    """The EBS root volume of every node."""
-
-    size_gib: int | None = None
-    """Size in GiB, 15-100 (10-100 before release 6.10.0). Default: EMR's 15 GiB."""
-    iops: int | None = None
-    """IOPS, 3000-16000, at most 500 per GiB (release 6.15.0+). Default: EMR's 3000."""
-    throughput_mibps: int | None = None
-    """Throughput in MiB/s, 125-1000, at most IOPS / 4 (release 6.15.0+). Default: EMR's 125."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -194,7 +140,4 @@ class ClusterProps(ValidatedProps):
 
     def _rules(self) -> list[Problem]:
         """Every rule that the props alone decide (release table included), one problem per broken rule."""
-        # validation imports this module for the types; importing it here keeps the two apart at import time.
-        from emr_constructs.cluster.validation import cluster_problems
-
         return cluster_problems(self)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from emr_constructs.cluster.capacity import require_member
+from emr_constructs.choices import require_member
 from emr_constructs.errors import Checks, Problem
 from emr_constructs.props import ValidatedProps
 

@@ -10,19 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
+from emr_constructs.choices import is_member, one_of, require_member, value_of
 from emr_constructs.cluster.applications import Application
-from emr_constructs.cluster.capacity import (
-    InstanceFleets,
-    InstanceGroups,
-    ScalingUnitType,
-    is_member,
-    one_of,
-    require_member,
-    value_of,
-)
 from emr_constructs.cluster.configurations import configuration_problems
-from emr_constructs.cluster.props import ActionOnFailure, ClusterProps, RootVolume, ScaleDownBehavior
+from emr_constructs.cluster.enums import ActionOnFailure, ScaleDownBehavior, ScalingUnitType
+from emr_constructs.cluster.fleets import InstanceFleets
+from emr_constructs.cluster.groups import InstanceGroups
 from emr_constructs.cluster.releases import (
     Feature,
     Release,
@@ -35,8 +30,13 @@ from emr_constructs.cluster.releases import (
     parse_release_label,
 )
 from emr_constructs.cluster.security_props import SecurityConfigurationProps
+from emr_constructs.cluster.storage import RootVolume
 from emr_constructs.errors import Checks, Problem
 from emr_constructs.tags import tag_problems
+
+if TYPE_CHECKING:
+    # Only for annotations: ClusterProps' module imports this one, so a runtime import would be a cycle.
+    from emr_constructs.cluster.props import ClusterProps
 
 AUTO_TERMINATION_SECONDS = (60, 604_800)
 STEP_CONCURRENCY = (1, 256)
