@@ -13,6 +13,7 @@ from aws_cdk.assertions import Template
 
 from emr_constructs.cluster import ClusterProps, EmrCluster, validation
 from emr_constructs.cluster import cluster as cluster_module
+from emr_constructs.cluster import props as props_module
 from tests.cluster.builders import platform
 from tests.support import new_stack
 
@@ -39,9 +40,10 @@ def test_each_cluster_rule_runs_once_per_synth(monkeypatch: pytest.MonkeyPatch) 
     for name in names:
         wrapped = counting(name, getattr(validation, name))
         monkeypatch.setattr(validation, name, wrapped)
-        # The construct imports the resource-dependent rules by name: count those calls too.
-        if hasattr(cluster_module, name):
-            monkeypatch.setattr(cluster_module, name, wrapped)
+        # ClusterProps and the construct import their rules by name: count the calls made through those names too.
+        for module in (props_module, cluster_module):
+            if hasattr(module, name):
+                monkeypatch.setattr(module, name, wrapped)
 
     settings = json.loads(PROD.read_text())["compute"]["clusters"]["Analytics"]["cluster"]
     props = ClusterProps.from_dict(settings, source="config/prod.json")
