@@ -13,8 +13,8 @@ from constructs import Construct
 from emr_constructs.arguments import checked_arguments
 from emr_constructs.errors import Checks, EmrConfigError, Problem
 from emr_constructs.guard import GuardRule, acknowledge_guard, restrict_grants_to_aws_services
-from emr_constructs.policy.acknowledge import acknowledge, acknowledge_wildcard_resources
 from emr_constructs.iam.keys import grant_key_through_s3
+from emr_constructs.policy.acknowledge import acknowledge, acknowledge_wildcard_resources
 from emr_constructs.removal import safe_removal_policy
 from emr_constructs.storage.props import (
     ACCESS_LOGS,
