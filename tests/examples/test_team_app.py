@@ -10,6 +10,7 @@ install of the library, are not processed that way, so ``emr_constructs`` can on
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -43,8 +44,16 @@ def _installed_venv() -> Path:
     cache = Path(os.environ.get("EMR_TEST_CACHE", Path.home() / ".cache" / "emr-constructs"))
     home = cache / f"team-app-{_wheel_inputs_hash()}"
     venv = home / "venv"
-    if (home / "ready").exists():
-        return venv
+    cache.mkdir(parents=True, exist_ok=True)
+    # Two test sessions (or checkouts) may build at once: one builds, the other waits and reuses it.
+    with (cache / "team-app.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (home / "ready").exists():
+            _build(home, venv)
+    return venv
+
+
+def _build(home: Path, venv: Path) -> None:
     shutil.rmtree(home, ignore_errors=True)
     dist = home / "dist"
     run = {"check": True, "capture_output": True, "text": True}
@@ -61,7 +70,6 @@ def _installed_venv() -> Path:
     )
     (site / "_project_dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     (home / "ready").write_text(wheel.name)
-    return venv
 
 
 @dataclass(frozen=True)
