@@ -103,44 +103,9 @@ def groups_with_core_scaling(**policy: Any) -> InstanceGroups:
 # --- release and applications ---------------------------------------------------------------------------
 
 
-def test_fails_release_label_format() -> None:
-    assert cluster_error(ClusterProps(release_label="7.14.0")) == problem(
-        "release_label", "7.14.0", "not an EMR release label", "emr-<major>.<minor>.<patch>, e.g. 'emr-7.14.0'"
-    )
-
-
-def test_fails_release_that_emr_never_published() -> None:
-    assert cluster_error(ClusterProps(release_label="emr-6.14.9")) == problem(
-        "release_label",
-        "emr-6.14.9",
-        "not an EMR release (5.0.0 or later) that EMR has published",
-        "did you mean emr-6.14.0 or emr-6.13.0? any real release from emr-5.0.0 to emr-7.14.0, or a newer one",
-    )
-
-
-def test_fails_release_line_older_than_5() -> None:
-    assert cluster_error(ClusterProps(release_label="emr-4.9.6")) == problem(
-        "release_label",
-        "emr-4.9.6",
-        "not an EMR release (5.0.0 or later) that EMR has published",
-        "any real release from emr-5.0.0 to emr-7.14.0, or a newer one",
-    )
-
-
 @pytest.mark.parametrize("label", ["emr-6.14.0", "emr-5.36.0", "emr-7.3.0", "emr-9.0.0"])
 def test_any_real_or_newer_release_has_no_problems(label: str) -> None:
     assert ClusterProps(release_label=label, auto_termination_idle_seconds=None).problems() == []
-
-
-def test_fails_instance_type_emr_does_not_offer_with_a_suggestion() -> None:
-    props = ClusterProps(instance_fleets=fleets(core=fleet("m5.hyper", on_demand=2)))
-    assert cluster_error(props) == problem(
-        "instance_fleets.core.instance_types[0].instance_type",
-        "m5.hyper",
-        "not an instance type EMR supports",
-        "did you mean m5.xlarge or m5.8xlarge or m5.4xlarge? an instance type of "
-        "emr_constructs.cluster.supported_instance_types() [emr-supported-instance-types]",
-    )
 
 
 def test_fails_instance_type_too_small_for_emr() -> None:
@@ -156,83 +121,7 @@ def test_fails_application_not_in_release() -> None:
     )
 
 
-def test_fails_application_twice() -> None:
-    assert cluster_error(ClusterProps(applications=(Application.SPARK, Application.SPARK))) == problem(
-        "applications[1]", "Spark", "application listed twice", "each application once"
-    )
-
-
-def test_fails_unknown_application_string() -> None:
-    assert cluster_error(ClusterProps(applications=("Sparkle",))) == problem(  # type: ignore[arg-type]
-        "applications[0]", "Sparkle", "unknown application", ", ".join(a.value for a in Application)
-    )
-
-
 # --- capacity ---------------------------------------------------------------------------------------------
-
-
-def test_fails_fleets_and_groups_together() -> None:
-    assert cluster_error(ClusterProps(instance_fleets=InstanceFleets(), instance_groups=InstanceGroups())) == problem(
-        "instance_groups",
-        "InstanceGroups(...)",
-        "a cluster uses instance fleets or instance groups for all node types, never both",
-        "set instance_fleets or instance_groups, not both",
-    )
-
-
-def test_fails_primary_fleet_of_two() -> None:
-    assert cluster_error(ClusterProps(instance_fleets=fleets(primary=fleet(on_demand=2)))) == problem(
-        "instance_fleets.primary.target_on_demand_capacity",
-        2,
-        "the primary fleet has one node, or three for high availability",
-        "1 or 3",
-    )
-
-
-def test_fails_primary_fleet_with_both_markets() -> None:
-    assert cluster_error(ClusterProps(instance_fleets=fleets(primary=fleet(on_demand=1, spot=1)))) == problem(
-        "instance_fleets.primary.target_spot_capacity",
-        1,
-        "the primary fleet takes either an on-demand or a spot target, not both",
-        "target_spot_capacity 0 when target_on_demand_capacity is set",
-    )
-
-
-def test_fails_three_spot_primaries() -> None:
-    assert cluster_error(ClusterProps(instance_fleets=fleets(primary=fleet(spot=3)))) == problem(
-        "instance_fleets.primary.target_spot_capacity",
-        3,
-        "a spot primary fleet has exactly one node; three primaries (HA) must be on-demand",
-        "1",
-    )
-
-
-def test_fails_primary_weighted_capacity() -> None:
-    assert cluster_error(ClusterProps(instance_fleets=fleets(primary=fleet(on_demand=1, weight=2)))) == problem(
-        "instance_fleets.primary.instance_types[0].weighted_capacity",
-        2,
-        "every instance type of the primary fleet has weighted capacity 1",
-        "1",
-    )
-
-
-def test_fails_ha_fleet_on_release_without_it() -> None:
-    props = ClusterProps(release_label="emr-6.10.0", instance_fleets=fleets(primary=fleet(on_demand=3)))
-    assert cluster_error(props) == problem(
-        "instance_fleets.primary.target_on_demand_capacity",
-        3,
-        "three primary nodes in an instance fleet is not supported by emr-6.10.0",
-        HA_FLEET_RELEASES,
-    )
-
-
-def test_fails_fleet_without_target() -> None:
-    assert cluster_error(ClusterProps(instance_fleets=fleets(core=fleet()))) == problem(
-        "instance_fleets.core.target_on_demand_capacity",
-        0,
-        "a fleet needs a target above 0 (on-demand, spot or both)",
-        "target_on_demand_capacity + target_spot_capacity >= 1",
-    )
 
 
 def test_fails_negative_target() -> None:
@@ -306,33 +195,6 @@ def test_fails_bid_percentage_out_of_range() -> None:
     )
 
 
-def test_fails_weighted_capacity_below_one() -> None:
-    assert cluster_error(ClusterProps(instance_fleets=fleets(core=fleet(on_demand=2, weight=0)))) == problem(
-        "instance_fleets.core.instance_types[0].weighted_capacity", 0, "must be positive", ">= 1"
-    )
-
-
-def test_fails_instance_type_name() -> None:
-    assert cluster_error(ClusterProps(instance_fleets=fleets(core=fleet("m6g-xlarge", on_demand=2)))) == problem(
-        "instance_fleets.core.instance_types[0].instance_type",
-        "m6g-xlarge",
-        "not an EC2 instance type name",
-        "e.g. 'm7g.xlarge'",
-    )
-
-
-def test_fails_graviton_family_older_than_release() -> None:
-    props = ClusterProps(release_label="emr-6.5.0", instance_fleets=fleets(core=fleet("m7g.xlarge", on_demand=2)))
-    assert cluster_error(props) == problem(
-        "instance_fleets.core.instance_types[0].instance_type",
-        "m7g.xlarge",
-        "instance family m7g is not supported by emr-6.5.0",
-        "emr-5.36.1 and later 5.x, emr-6.10.0 and later 6.x, emr-7.0.0 and later 7.x "
-        "[https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-supported-instance-types.html], "
-        "or another instance type",
-    )
-
-
 def test_fails_primary_group_of_two() -> None:
     groups = InstanceGroups(primary=InstanceGroup(instance_type="m6g.xlarge", instance_count=2))
     assert cluster_error(ClusterProps(instance_groups=groups)) == problem(
@@ -367,15 +229,6 @@ def test_fails_bid_price_not_a_price() -> None:
     )
 
 
-def test_fails_spread_placement_without_three_primaries() -> None:
-    assert cluster_error(ClusterProps(spread_primary_nodes=True)) == problem(
-        "spread_primary_nodes",
-        True,
-        "the SPREAD placement group applies to the primary nodes of a cluster with three primaries only",
-        "false, or three primary nodes",
-    )
-
-
 # --- EBS -----------------------------------------------------------------------------------------------------
 
 
@@ -387,74 +240,7 @@ def core_with_volumes(*volumes: EbsVolume) -> ClusterProps:
     return ClusterProps(instance_fleets=fleets(core=core))
 
 
-def test_fails_too_many_ebs_volumes() -> None:
-    props = core_with_volumes(EbsVolume(volumes_per_instance=20), EbsVolume(volumes_per_instance=6))
-    assert cluster_error(props) == problem(
-        "instance_fleets.core.instance_types[0].ebs_volumes",
-        26,
-        "too many EBS volumes per instance",
-        "at most 25 (sum of volumes_per_instance)",
-    )
-
-
-def test_fails_ebs_throughput_on_gp2() -> None:
-    props = core_with_volumes(EbsVolume(volume_type=VolumeType.GP2, throughput_mibps=250))
-    assert cluster_error(props) == problem(
-        "instance_fleets.core.instance_types[0].ebs_volumes[0].throughput_mibps",
-        250,
-        "throughput is set for gp3 volumes only, 125-1000 MiB/s",
-        "null, or 125-1000 with volume_type gp3",
-    )
-
-
-def test_fails_ebs_iops_on_st1() -> None:
-    props = core_with_volumes(EbsVolume(volume_type=VolumeType.ST1, size_gib=500, iops=3000))
-    assert cluster_error(props) == problem(
-        "instance_fleets.core.instance_types[0].ebs_volumes[0].iops",
-        3000,
-        "provisioned IOPS only apply to gp3 and io1 volumes, not st1",
-        "null, or volume_type gp3/io1",
-    )
-
-
-def test_fails_io1_without_iops() -> None:
-    props = core_with_volumes(EbsVolume(volume_type=VolumeType.IO1))
-    assert cluster_error(props) == problem(
-        "instance_fleets.core.instance_types[0].ebs_volumes[0].iops",
-        None,
-        "io1 volumes need provisioned IOPS",
-        "an IOPS number for io1",
-    )
-
-
-def test_fails_ebs_size() -> None:
-    assert cluster_error(core_with_volumes(EbsVolume(size_gib=0))) == problem(
-        "instance_fleets.core.instance_types[0].ebs_volumes[0].size_gib", 0, "EBS volume size out of range", "1-16384"
-    )
-
-
-def test_fails_unknown_volume_type() -> None:
-    assert cluster_error(core_with_volumes(EbsVolume(volume_type="gp4"))) == problem(  # type: ignore[arg-type]
-        "instance_fleets.core.instance_types[0].ebs_volumes[0].volume_type",
-        "gp4",
-        "unknown VolumeType",
-        "gp3, gp2, io1, st1, sc1, standard",
-    )
-
-
 # --- scaling -------------------------------------------------------------------------------------------------
-
-
-def test_fails_managed_scaling_minimum_above_maximum() -> None:
-    assert cluster_error(ClusterProps(managed_scaling=ManagedScaling(minimum=5, maximum=2))) == problem(
-        "managed_scaling.maximum", 2, "the maximum is below the minimum", ">= minimum (5)"
-    )
-
-
-def test_fails_managed_scaling_minimum_zero() -> None:
-    assert cluster_error(ClusterProps(managed_scaling=ManagedScaling(minimum=0, maximum=2))) == problem(
-        "managed_scaling.minimum", 0, "managed scaling needs a positive minimum", ">= 1"
-    )
 
 
 def test_fails_managed_scaling_partial_limits_above_maximum() -> None:
@@ -504,18 +290,6 @@ def test_fails_utilization_performance_index_without_advanced_strategy() -> None
     )
 
 
-def test_fails_managed_scaling_with_custom_autoscaling() -> None:
-    props = ClusterProps(
-        instance_groups=groups_with_core_scaling(), managed_scaling=ManagedScaling(minimum=2, maximum=4)
-    )
-    assert cluster_error(props) == problem(
-        "managed_scaling",
-        "ManagedScaling(...)",
-        "managed scaling cannot be combined with custom automatic-scaling policies on instance groups",
-        "managed_scaling or the groups' auto_scaling, not both",
-    )
-
-
 def test_fails_autoscaling_on_primary_group() -> None:
     policy = AutoScalingPolicy(min_capacity=1, max_capacity=1, rules=(scaling_rule(),))
     groups = InstanceGroups(primary=InstanceGroup(instance_type="m6g.xlarge", auto_scaling=policy))
@@ -524,16 +298,6 @@ def test_fails_autoscaling_on_primary_group() -> None:
         "AutoScalingPolicy(...)",
         "the primary group cannot scale",
         "null; scaling policies go on core and task groups",
-    )
-
-
-def test_fails_autoscaling_period_not_five_minutes() -> None:
-    props = ClusterProps(instance_groups=groups_with_core_scaling(rules=(scaling_rule(period_seconds=120),)))
-    assert cluster_error(props) == problem(
-        "instance_groups.core.auto_scaling.rules[0].period_seconds",
-        120,
-        "custom autoscaling evaluates metrics in five-minute periods",
-        "a positive multiple of 300",
     )
 
 
@@ -549,13 +313,6 @@ def test_fails_autoscaling_bounds_and_rules() -> None:
             ),
             problem("instance_groups.core.auto_scaling.rules", 0, "a policy needs rules", "at least one rule"),
         ]
-    )
-
-
-def test_fails_autoscaling_rule_names_repeat() -> None:
-    props = ClusterProps(instance_groups=groups_with_core_scaling(rules=(scaling_rule(), scaling_rule())))
-    assert cluster_error(props) == problem(
-        "instance_groups.core.auto_scaling.rules[1].name", "ScaleOut", "rule names repeat", "unique names"
     )
 
 
@@ -580,21 +337,6 @@ def test_fails_custom_autoscaling_without_autoscaling_role() -> None:
 
 
 # --- lifecycle ---------------------------------------------------------------------------------------------
-
-
-def test_fails_auto_termination_out_of_range() -> None:
-    assert cluster_error(ClusterProps(auto_termination_idle_seconds=30)) == problem(
-        "auto_termination_idle_seconds",
-        30,
-        "auto-termination idle timeout out of range",
-        "60-604800 seconds (1 minute to 7 days)",
-    )
-
-
-def test_fails_step_concurrency_out_of_range() -> None:
-    assert cluster_error(ClusterProps(step_concurrency_level=257)) == problem(
-        "step_concurrency_level", 257, "step concurrency out of range", "1-256"
-    )
 
 
 def test_fails_step_action_with_concurrent_steps() -> None:
@@ -624,23 +366,7 @@ def test_fails_too_many_bootstrap_actions() -> None:
     )
 
 
-def test_fails_missing_local_script() -> None:
-    props = ClusterProps(bootstrap_actions=(BootstrapAction(name="b", script="no/such/file.sh"),))
-    assert cluster_error(props) == problem(
-        "bootstrap_actions[0].script",
-        "no/such/file.sh",
-        "local file not found",
-        "a path relative to the directory cdk runs in",
-    )
-
-
 # --- root volume ---------------------------------------------------------------------------------------------
-
-
-def test_fails_root_volume_size() -> None:
-    assert cluster_error(ClusterProps(root_volume=RootVolume(size_gib=200))) == problem(
-        "root_volume.size_gib", 200, "root volume size out of range", "15-100 GiB"
-    )
 
 
 def test_fails_root_volume_iops_range_and_ratio() -> None:
@@ -657,56 +383,7 @@ def test_fails_root_volume_iops_range_and_ratio() -> None:
     )
 
 
-def test_fails_root_volume_throughput_ratio() -> None:
-    assert cluster_error(ClusterProps(root_volume=RootVolume(throughput_mibps=1000))) == problem(
-        "root_volume.throughput_mibps",
-        1000,
-        "root volume throughput above 0.25 MiB/s per IOPS (3000 IOPS)",
-        "<= 750, or more iops",
-    )
-
-
-def test_fails_root_volume_iops_before_6_15() -> None:
-    props = ClusterProps(release_label="emr-6.12.0", root_volume=RootVolume(iops=4000))
-    assert cluster_error(props) == problem(
-        "root_volume.iops", 4000, "root volume IOPS is not supported by emr-6.12.0", ROOT_IOPS_RELEASES
-    )
-
-
 # --- configurations, misc --------------------------------------------------------------------------------
-
-
-def test_fails_duplicate_classification() -> None:
-    props = ClusterProps(
-        configurations=(Configuration(classification="spark-defaults"), Configuration(classification="spark-defaults"))
-    )
-    assert cluster_error(props) == problem(
-        "configurations[1].classification",
-        "spark-defaults",
-        "classification appears twice at the same level; EMR rejects duplicate classifications",
-        "each classification once: put all its properties in one entry",
-    )
-
-
-def test_fails_custom_ami_id() -> None:
-    assert cluster_error(ClusterProps(custom_ami_id="ami-XYZ")) == problem(
-        "custom_ami_id", "ami-XYZ", "not an AMI id", "e.g. 'ami-0abc1234def567890'"
-    )
-
-
-def test_fails_log_prefix() -> None:
-    assert cluster_error(ClusterProps(log_prefix="/logs")) == problem(
-        "log_prefix", "/logs", "not an S3 key prefix", "a relative prefix ending with '/', e.g. 'emr-logs/analytics/'"
-    )
-
-
-def test_fails_reserved_tag() -> None:
-    assert cluster_error(ClusterProps(tags={"aws:owner": "x"})) == problem(
-        "tags.aws:owner",
-        "x",
-        "not a valid tag",
-        "key 1-128 characters not starting with 'aws:', value at most 256 characters",
-    )
 
 
 def test_fails_name_too_long() -> None:
@@ -717,32 +394,6 @@ def test_fails_name_too_long() -> None:
 
 
 # --- security configuration --------------------------------------------------------------------------------
-
-
-def test_fails_ebs_encryption_without_local_disk_encryption() -> None:
-    props = ClusterProps(security=SecurityConfigurationProps(local_disk_encryption=False))
-    assert cluster_error(props) == problem(
-        "security.ebs_encryption",
-        True,
-        "EBS encryption is part of local-disk encryption",
-        "false, or local_disk_encryption true",
-    )
-
-
-def test_fails_imds_hop_limit() -> None:
-    assert cluster_error(ClusterProps(security=SecurityConfigurationProps(imds_hop_limit=0))) == problem(
-        "security.imds_hop_limit", 0, "IMDSv2 hop limit out of range", "1-64"
-    )
-
-
-def test_fails_certificates_key_not_a_zip() -> None:
-    props = ClusterProps(security=SecurityConfigurationProps(tls_certificates_key="/certs.tar"))
-    assert cluster_error(props) == problem(
-        "security.tls_certificates_key",
-        "/certs.tar",
-        "not an S3 object key of a zip file",
-        "e.g. 'emr/tls/certificates.zip' (no leading '/')",
-    )
 
 
 def test_fails_in_transit_encryption_without_certificates() -> None:
@@ -785,16 +436,6 @@ def test_fails_security_configuration_alone_without_certificates() -> None:
         "Test/Security: tls_certificates=None is invalid: in-transit encryption needs the S3 location of a PEM "
         "certificate zip; allowed: tls_certificates=TlsCertificates.from_bucket(bucket, key), or "
         "props.in_transit_encryption=False"
-    )
-
-
-def test_fails_kerberos_without_password_secret() -> None:
-    props = ClusterProps(security=SecurityConfigurationProps(kerberos=KerberosProps(realm="EC2.INTERNAL")))
-    assert cluster_error(props) == problem(
-        "kdc_admin_password",
-        None,
-        "Kerberos needs the KDC admin password, from Secrets Manager",
-        "kdc_admin_password=<secretsmanager.ISecret>",
     )
 
 
@@ -978,3 +619,358 @@ def test_no_warning_for_yarn_only_clusters() -> None:
         stack, "Cluster", props=ClusterProps(auto_termination_idle_seconds=3600), **refs.cluster_args()
     )
     assert warnings_of(cluster) == []
+
+
+# --- one row per rule: the props that break it, and the exact problem (field, value, rule, allowed) -------
+
+FAILS = [
+    pytest.param(
+        ClusterProps(release_label="7.14.0"),
+        "release_label",
+        "7.14.0",
+        "not an EMR release label",
+        "emr-<major>.<minor>.<patch>, e.g. 'emr-7.14.0'",
+        id="release_label_format",
+    ),
+    pytest.param(
+        ClusterProps(release_label="emr-6.14.9"),
+        "release_label",
+        "emr-6.14.9",
+        "not an EMR release (5.0.0 or later) that EMR has published",
+        "did you mean emr-6.14.0 or emr-6.13.0? any real release from emr-5.0.0 to emr-7.14.0, or a newer one",
+        id="release_that_emr_never_published",
+    ),
+    pytest.param(
+        ClusterProps(release_label="emr-4.9.6"),
+        "release_label",
+        "emr-4.9.6",
+        "not an EMR release (5.0.0 or later) that EMR has published",
+        "any real release from emr-5.0.0 to emr-7.14.0, or a newer one",
+        id="release_line_older_than_5",
+    ),
+    pytest.param(
+        ClusterProps(instance_fleets=fleets(core=fleet("m5.hyper", on_demand=2))),
+        "instance_fleets.core.instance_types[0].instance_type",
+        "m5.hyper",
+        "not an instance type EMR supports",
+        "did you mean m5.xlarge or m5.8xlarge or m5.4xlarge? an instance type of "
+        "emr_constructs.cluster.supported_instance_types() [emr-supported-instance-types]",
+        id="instance_type_emr_does_not_offer_with_a_suggestion",
+    ),
+    pytest.param(
+        ClusterProps(applications=(Application.SPARK, Application.SPARK)),
+        "applications[1]",
+        "Spark",
+        "application listed twice",
+        "each application once",
+        id="application_twice",
+    ),
+    pytest.param(
+        ClusterProps(applications=("Sparkle",)),
+        "applications[0]",
+        "Sparkle",
+        "unknown application",
+        ", ".join(a.value for a in Application),
+        id="unknown_application_string",
+    ),
+    pytest.param(
+        ClusterProps(instance_fleets=InstanceFleets(), instance_groups=InstanceGroups()),
+        "instance_groups",
+        "InstanceGroups(...)",
+        "a cluster uses instance fleets or instance groups for all node types, never both",
+        "set instance_fleets or instance_groups, not both",
+        id="fleets_and_groups_together",
+    ),
+    pytest.param(
+        ClusterProps(instance_fleets=fleets(primary=fleet(on_demand=2))),
+        "instance_fleets.primary.target_on_demand_capacity",
+        2,
+        "the primary fleet has one node, or three for high availability",
+        "1 or 3",
+        id="primary_fleet_of_two",
+    ),
+    pytest.param(
+        ClusterProps(instance_fleets=fleets(primary=fleet(on_demand=1, spot=1))),
+        "instance_fleets.primary.target_spot_capacity",
+        1,
+        "the primary fleet takes either an on-demand or a spot target, not both",
+        "target_spot_capacity 0 when target_on_demand_capacity is set",
+        id="primary_fleet_with_both_markets",
+    ),
+    pytest.param(
+        ClusterProps(instance_fleets=fleets(primary=fleet(spot=3))),
+        "instance_fleets.primary.target_spot_capacity",
+        3,
+        "a spot primary fleet has exactly one node; three primaries (HA) must be on-demand",
+        "1",
+        id="three_spot_primaries",
+    ),
+    pytest.param(
+        ClusterProps(instance_fleets=fleets(primary=fleet(on_demand=1, weight=2))),
+        "instance_fleets.primary.instance_types[0].weighted_capacity",
+        2,
+        "every instance type of the primary fleet has weighted capacity 1",
+        "1",
+        id="primary_weighted_capacity",
+    ),
+    pytest.param(
+        ClusterProps(release_label="emr-6.10.0", instance_fleets=fleets(primary=fleet(on_demand=3))),
+        "instance_fleets.primary.target_on_demand_capacity",
+        3,
+        "three primary nodes in an instance fleet is not supported by emr-6.10.0",
+        HA_FLEET_RELEASES,
+        id="ha_fleet_on_release_without_it",
+    ),
+    pytest.param(
+        ClusterProps(instance_fleets=fleets(core=fleet())),
+        "instance_fleets.core.target_on_demand_capacity",
+        0,
+        "a fleet needs a target above 0 (on-demand, spot or both)",
+        "target_on_demand_capacity + target_spot_capacity >= 1",
+        id="fleet_without_target",
+    ),
+    pytest.param(
+        ClusterProps(instance_fleets=fleets(core=fleet(on_demand=2, weight=0))),
+        "instance_fleets.core.instance_types[0].weighted_capacity",
+        0,
+        "must be positive",
+        ">= 1",
+        id="weighted_capacity_below_one",
+    ),
+    pytest.param(
+        ClusterProps(instance_fleets=fleets(core=fleet("m6g-xlarge", on_demand=2))),
+        "instance_fleets.core.instance_types[0].instance_type",
+        "m6g-xlarge",
+        "not an EC2 instance type name",
+        "e.g. 'm7g.xlarge'",
+        id="instance_type_name",
+    ),
+    pytest.param(
+        ClusterProps(release_label="emr-6.5.0", instance_fleets=fleets(core=fleet("m7g.xlarge", on_demand=2))),
+        "instance_fleets.core.instance_types[0].instance_type",
+        "m7g.xlarge",
+        "instance family m7g is not supported by emr-6.5.0",
+        "emr-5.36.1 and later 5.x, emr-6.10.0 and later 6.x, emr-7.0.0 and later 7.x "
+        "[https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-supported-instance-types.html], "
+        "or another instance type",
+        id="graviton_family_older_than_release",
+    ),
+    pytest.param(
+        ClusterProps(spread_primary_nodes=True),
+        "spread_primary_nodes",
+        True,
+        "the SPREAD placement group applies to the primary nodes of a cluster with three primaries only",
+        "false, or three primary nodes",
+        id="spread_placement_without_three_primaries",
+    ),
+    pytest.param(
+        core_with_volumes(EbsVolume(volumes_per_instance=20), EbsVolume(volumes_per_instance=6)),
+        "instance_fleets.core.instance_types[0].ebs_volumes",
+        26,
+        "too many EBS volumes per instance",
+        "at most 25 (sum of volumes_per_instance)",
+        id="too_many_ebs_volumes",
+    ),
+    pytest.param(
+        core_with_volumes(EbsVolume(volume_type=VolumeType.GP2, throughput_mibps=250)),
+        "instance_fleets.core.instance_types[0].ebs_volumes[0].throughput_mibps",
+        250,
+        "throughput is set for gp3 volumes only, 125-1000 MiB/s",
+        "null, or 125-1000 with volume_type gp3",
+        id="ebs_throughput_on_gp2",
+    ),
+    pytest.param(
+        core_with_volumes(EbsVolume(volume_type=VolumeType.ST1, size_gib=500, iops=3000)),
+        "instance_fleets.core.instance_types[0].ebs_volumes[0].iops",
+        3000,
+        "provisioned IOPS only apply to gp3 and io1 volumes, not st1",
+        "null, or volume_type gp3/io1",
+        id="ebs_iops_on_st1",
+    ),
+    pytest.param(
+        core_with_volumes(EbsVolume(volume_type=VolumeType.IO1)),
+        "instance_fleets.core.instance_types[0].ebs_volumes[0].iops",
+        None,
+        "io1 volumes need provisioned IOPS",
+        "an IOPS number for io1",
+        id="io1_without_iops",
+    ),
+    pytest.param(
+        core_with_volumes(EbsVolume(size_gib=0)),
+        "instance_fleets.core.instance_types[0].ebs_volumes[0].size_gib",
+        0,
+        "EBS volume size out of range",
+        "1-16384",
+        id="ebs_size",
+    ),
+    pytest.param(
+        core_with_volumes(EbsVolume(volume_type="gp4")),
+        "instance_fleets.core.instance_types[0].ebs_volumes[0].volume_type",
+        "gp4",
+        "unknown VolumeType",
+        "gp3, gp2, io1, st1, sc1, standard",
+        id="unknown_volume_type",
+    ),
+    pytest.param(
+        ClusterProps(managed_scaling=ManagedScaling(minimum=5, maximum=2)),
+        "managed_scaling.maximum",
+        2,
+        "the maximum is below the minimum",
+        ">= minimum (5)",
+        id="managed_scaling_minimum_above_maximum",
+    ),
+    pytest.param(
+        ClusterProps(managed_scaling=ManagedScaling(minimum=0, maximum=2)),
+        "managed_scaling.minimum",
+        0,
+        "managed scaling needs a positive minimum",
+        ">= 1",
+        id="managed_scaling_minimum_zero",
+    ),
+    pytest.param(
+        ClusterProps(instance_groups=groups_with_core_scaling(), managed_scaling=ManagedScaling(minimum=2, maximum=4)),
+        "managed_scaling",
+        "ManagedScaling(...)",
+        "managed scaling cannot be combined with custom automatic-scaling policies on instance groups",
+        "managed_scaling or the groups' auto_scaling, not both",
+        id="managed_scaling_with_custom_autoscaling",
+    ),
+    pytest.param(
+        ClusterProps(instance_groups=groups_with_core_scaling(rules=(scaling_rule(period_seconds=120),))),
+        "instance_groups.core.auto_scaling.rules[0].period_seconds",
+        120,
+        "custom autoscaling evaluates metrics in five-minute periods",
+        "a positive multiple of 300",
+        id="autoscaling_period_not_five_minutes",
+    ),
+    pytest.param(
+        ClusterProps(instance_groups=groups_with_core_scaling(rules=(scaling_rule(), scaling_rule()))),
+        "instance_groups.core.auto_scaling.rules[1].name",
+        "ScaleOut",
+        "rule names repeat",
+        "unique names",
+        id="autoscaling_rule_names_repeat",
+    ),
+    pytest.param(
+        ClusterProps(auto_termination_idle_seconds=30),
+        "auto_termination_idle_seconds",
+        30,
+        "auto-termination idle timeout out of range",
+        "60-604800 seconds (1 minute to 7 days)",
+        id="auto_termination_out_of_range",
+    ),
+    pytest.param(
+        ClusterProps(step_concurrency_level=257),
+        "step_concurrency_level",
+        257,
+        "step concurrency out of range",
+        "1-256",
+        id="step_concurrency_out_of_range",
+    ),
+    pytest.param(
+        ClusterProps(bootstrap_actions=(BootstrapAction(name="b", script="no/such/file.sh"),)),
+        "bootstrap_actions[0].script",
+        "no/such/file.sh",
+        "local file not found",
+        "a path relative to the directory cdk runs in",
+        id="missing_local_script",
+    ),
+    pytest.param(
+        ClusterProps(root_volume=RootVolume(size_gib=200)),
+        "root_volume.size_gib",
+        200,
+        "root volume size out of range",
+        "15-100 GiB",
+        id="root_volume_size",
+    ),
+    pytest.param(
+        ClusterProps(root_volume=RootVolume(throughput_mibps=1000)),
+        "root_volume.throughput_mibps",
+        1000,
+        "root volume throughput above 0.25 MiB/s per IOPS (3000 IOPS)",
+        "<= 750, or more iops",
+        id="root_volume_throughput_ratio",
+    ),
+    pytest.param(
+        ClusterProps(release_label="emr-6.12.0", root_volume=RootVolume(iops=4000)),
+        "root_volume.iops",
+        4000,
+        "root volume IOPS is not supported by emr-6.12.0",
+        ROOT_IOPS_RELEASES,
+        id="root_volume_iops_before_6_15",
+    ),
+    pytest.param(
+        ClusterProps(
+            configurations=(
+                Configuration(classification="spark-defaults"),
+                Configuration(classification="spark-defaults"),
+            )
+        ),
+        "configurations[1].classification",
+        "spark-defaults",
+        "classification appears twice at the same level; EMR rejects duplicate classifications",
+        "each classification once: put all its properties in one entry",
+        id="duplicate_classification",
+    ),
+    pytest.param(
+        ClusterProps(custom_ami_id="ami-XYZ"),
+        "custom_ami_id",
+        "ami-XYZ",
+        "not an AMI id",
+        "e.g. 'ami-0abc1234def567890'",
+        id="custom_ami_id",
+    ),
+    pytest.param(
+        ClusterProps(log_prefix="/logs"),
+        "log_prefix",
+        "/logs",
+        "not an S3 key prefix",
+        "a relative prefix ending with '/', e.g. 'emr-logs/analytics/'",
+        id="log_prefix",
+    ),
+    pytest.param(
+        ClusterProps(tags={"aws:owner": "x"}),
+        "tags.aws:owner",
+        "x",
+        "not a valid tag",
+        "key 1-128 characters not starting with 'aws:', value at most 256 characters",
+        id="reserved_tag",
+    ),
+    pytest.param(
+        ClusterProps(security=SecurityConfigurationProps(local_disk_encryption=False)),
+        "security.ebs_encryption",
+        True,
+        "EBS encryption is part of local-disk encryption",
+        "false, or local_disk_encryption true",
+        id="ebs_encryption_without_local_disk_encryption",
+    ),
+    pytest.param(
+        ClusterProps(security=SecurityConfigurationProps(imds_hop_limit=0)),
+        "security.imds_hop_limit",
+        0,
+        "IMDSv2 hop limit out of range",
+        "1-64",
+        id="imds_hop_limit",
+    ),
+    pytest.param(
+        ClusterProps(security=SecurityConfigurationProps(tls_certificates_key="/certs.tar")),
+        "security.tls_certificates_key",
+        "/certs.tar",
+        "not an S3 object key of a zip file",
+        "e.g. 'emr/tls/certificates.zip' (no leading '/')",
+        id="certificates_key_not_a_zip",
+    ),
+    pytest.param(
+        ClusterProps(security=SecurityConfigurationProps(kerberos=KerberosProps(realm="EC2.INTERNAL"))),
+        "kdc_admin_password",
+        None,
+        "Kerberos needs the KDC admin password, from Secrets Manager",
+        "kdc_admin_password=<secretsmanager.ISecret>",
+        id="kerberos_without_password_secret",
+    ),
+]
+
+
+@pytest.mark.parametrize(("props", "field", "value", "rule", "allowed"), FAILS)
+def test_fails(props: ClusterProps, field: str, value: Any, rule: str, allowed: str) -> None:
+    assert cluster_error(props) == problem(field, value, rule, allowed)
