@@ -8,7 +8,8 @@ from constructs import Construct
 
 from emr_constructs.catalog import GlueJob, ZoneCrawler
 from emr_constructs.cluster import EmrCluster
-from emr_constructs.monitoring import PlatformMonitoring, WorkloadMonitoring
+from emr_constructs.monitoring import PlatformMonitoring, ServerlessMonitor, WorkloadMonitoring
+from emr_constructs.serverless import EmrServerlessApplication
 from emr_constructs.warehouse import Warehouse
 from stacks.base import PlatformStack
 from stacks.settings import EnvironmentSettings
@@ -62,6 +63,7 @@ class ComputeMonitoringStack(PlatformStack):
         compute_stack_id: str,
         platform: PlatformMonitoring,
         clusters: Sequence[EmrCluster],
+        applications: Sequence[EmrServerlessApplication] = (),
     ) -> None:
         super().__init__(scope, id, settings=settings, description=f"alarms and dashboard of {compute_stack_id}")
         name = settings.monitoring.dashboard_name
@@ -70,5 +72,6 @@ class ComputeMonitoringStack(PlatformStack):
             "Monitoring",
             platform=platform,
             clusters=clusters,
+            monitors=[ServerlessMonitor(applications)] if applications else [],
             dashboard_name=f"{name}-{compute_stack_id}" if name else None,
         )

@@ -89,6 +89,7 @@ class PlatformStage(Stage):
                         compute_stack_id=stack_id,
                         platform=self.monitoring.monitoring,
                         clusters=list(self.compute[-1].clusters.values()),
+                        applications=list(self.compute[-1].applications.values()),
                     )
                 )
 

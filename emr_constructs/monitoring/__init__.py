@@ -33,6 +33,7 @@ from emr_constructs.monitoring.protocols import (
     MonitoredWarehouse,
     WarehouseKind,
 )
+from emr_constructs.monitoring.serverless_monitor import MonitoredServerlessApplication, ServerlessMonitor
 from emr_constructs.monitoring.workload_monitoring import WorkloadMonitoring
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "MonitoredCluster",
     "MonitoredCrawler",
     "MonitoredGlueJob",
+    "MonitoredServerlessApplication",
     "MonitoredWarehouse",
     "MonitoringProps",
     "MonitoringScope",
@@ -53,6 +55,7 @@ __all__ = [
     "PeriodsAlarm",
     "PlatformMonitoring",
     "ResourceMonitor",
+    "ServerlessMonitor",
     "ThresholdAlarm",
     "WarehouseKind",
     "WorkloadMonitoring",

@@ -24,6 +24,8 @@ class EventConcern(StrEnum):
     GLUE_JOB_FAILED = "GlueJobFailed"
     CRAWLER_FAILED = "CrawlerFailed"
     REDSHIFT_SERVERLESS = "RedshiftServerlessEvent"
+    SERVERLESS_JOB_RUN_FAILED = "ServerlessJobRunFailed"
+    SERVERLESS_APPLICATION_STATE = "ServerlessApplicationState"
 
 
 #: Instance fleet and group events that report provisioning or resize trouble. They all carry ``clusterId``
