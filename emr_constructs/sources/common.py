@@ -1,0 +1,56 @@
+"""Rules and wiring the sources share: ARNs a user brings, ingress from compute groups."""
+
+from __future__ import annotations
+
+import re
+
+from aws_cdk import aws_ec2 as ec2
+from constructs import Construct
+
+from emr_constructs.errors import Checks
+
+_KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[0-9a-f-]{36}$")
+
+
+def require_arn(checks: Checks, field: str, value: str | None, pattern: re.Pattern[str], allowed: str) -> None:
+    """A brought resource's ARN must be one (a name or an id in its place fails at deploy time, or silently)."""
+    if value is not None:
+        checks.require(lambda: bool(pattern.match(value)), field, value, "not an ARN of this kind", allowed)
+
+
+def require_key_arn(checks: Checks, field: str, value: str | None) -> None:
+    require_arn(checks, field, value, _KMS_KEY_ARN, "arn:aws:kms:<region>:<account>:key/<key id> (not an alias)")
+
+
+class IngressRules:
+    """Ingress on one port of ``target``, once per source group, as separate resources in ``owner``'s stack.
+
+    Separate ``AWS::EC2::SecurityGroupIngress`` resources keep the source groups' stacks (network, compute) free
+    of any dependency on the data source's stack. Granting the same group twice adds one rule.
+    """
+
+    def __init__(self, owner: Construct, target_group_id: str, port: int, what: str) -> None:
+        self._owner = owner
+        self._target = target_group_id
+        self._port = port
+        self._what = what
+        self._sources: list[ec2.ISecurityGroup] = []
+        self.rules: list[ec2.CfnSecurityGroupIngress] = []
+
+    def admit(self, group: ec2.ISecurityGroup) -> None:
+        if any(group is known for known in self._sources):
+            return
+        index = len(self._sources)
+        self._sources.append(group)
+        self.rules.append(
+            ec2.CfnSecurityGroupIngress(
+                self._owner,
+                f"Client{index}Ingress",
+                group_id=self._target,
+                source_security_group_id=group.security_group_id,
+                ip_protocol="tcp",
+                from_port=self._port,
+                to_port=self._port,
+                description=f"{self._what} clients in {group.node.path}",
+            )
+        )
