@@ -93,6 +93,7 @@ class RelationalDatabase(Construct):
         self.database_name = props.database_name
         self.key: kms.IKey | None = None
         self.instance: rds.DatabaseInstance | None = None
+        self.generated_secret: secretsmanager.Secret | None = None
 
         if props.existing is not None:
             existing = props.existing
@@ -205,7 +206,12 @@ class RelationalDatabase(Construct):
             removal_policy=removal_policy,
         )
         assert instance.secret is not None
-        instance.secret.apply_removal_policy(removal_policy)
+        # The generated secret is a child of the instance and defaults to DESTROY: the credentials must outlive a
+        # retained instance, or nobody can log in to it again.
+        generated = instance.node.find_child("Secret")
+        assert isinstance(generated, secretsmanager.Secret)
+        generated.apply_removal_policy(removal_policy)
+        self.generated_secret = generated
         self.instance = instance
         self.endpoint = instance.db_instance_endpoint_address
         self.secret = instance.secret
