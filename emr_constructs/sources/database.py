@@ -33,6 +33,10 @@ _DEV_REASON = (
     "no backup plan beyond RDS automated backups, no enhanced monitoring, no rotation Lambda. Production "
     "databases are brought (RelationalDatabaseProps.existing) and run by their owners."
 )
+_DESTROY_REASON = (
+    "Deletion protection is off only because removal_policy=DESTROY was requested and the app runs with "
+    "-c emr-platform:allow-destroy=true (a development environment torn down with its stack); it is on otherwise."
+)
 _PORT_REASON = (
     "The port is not a security control: the instance is private (no public access, private subnets) and its "
     "security group admits only the compute groups granted; drivers expect the engine's default port."
@@ -231,5 +235,15 @@ class RelationalDatabase(Construct):
             ],
             _DEV_REASON,
         )
+        if destroy:
+            acknowledge(
+                instance,
+                [
+                    "AwsSolutions-RDS10",
+                    "NIST.800.53.R5-RDSInstanceDeletionProtectionEnabled",
+                    "HIPAA.Security-RDSInstanceDeletionProtectionEnabled",
+                ],
+                _DESTROY_REASON,
+            )
         if self.port == DEFAULT_PORTS[self.engine]:
             acknowledge(instance, ["AwsSolutions-RDS11"], _PORT_REASON)
