@@ -1,0 +1,358 @@
+"""Step Functions pipelines for the classic EMR patterns, scheduled and watched.
+
+- :class:`ClusterStepsPipeline`: a long-running cluster; add each step and wait for it (``addStep.sync``).
+- :class:`TransientClusterPipeline`: create a cluster, run the steps, always terminate it (also on failure).
+- :class:`ServerlessJobPipeline`: one EMR Serverless job run after another (``startJobRun.sync``).
+
+Every pipeline: a state machine with its own least-privilege role, logging (all events, no execution data) to a
+log group encrypted with its own key, X-Ray tracing, an execution timeout, an optional EventBridge Scheduler
+schedule, and failed, timed-out or aborted executions routed to the platform's notifications.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+from aws_cdk import Duration, Names, RemovalPolicy, Stack, TimeZone
+from aws_cdk import aws_events as events
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_scheduler as scheduler
+from aws_cdk import aws_scheduler_targets as scheduler_targets
+from aws_cdk import aws_stepfunctions as sfn
+from constructs import Construct
+
+from emr_constructs.arguments import checked_arguments, describe_as
+from emr_constructs.errors import Checks
+from emr_constructs.iam.acknowledgements import acknowledge, acknowledge_inline_policies, acknowledge_wildcard_resources
+from emr_constructs.iam.keys import allow_cloudwatch_logs
+from emr_constructs.orchestration.props import PipelineProps, SparkJob
+from emr_constructs.removal import safe_removal_policy
+
+COMMAND_RUNNER_JAR = "command-runner.jar"
+#: Step Functions' optimized EMR integration. Written as the state itself rather than CDK's ``EmrAddStep``, whose
+#: policy names every cluster of the account (``cluster/*``); this one names the pipeline's cluster only.
+ADD_STEP = "arn:{partition}:states:::elasticmapreduce:addStep.sync"
+ADD_STEP_EVENTS_RULE = "StepFunctionsGetEventForEMRAddJobFlowStepsRule"
+STEP_ACTIONS: tuple[str, ...] = (
+    "elasticmapreduce:AddJobFlowSteps",
+    "elasticmapreduce:CancelSteps",
+    "elasticmapreduce:DescribeStep",
+)
+#: Execution states the platform is told about.
+FAILED_STATUSES: tuple[str, ...] = ("FAILED", "TIMED_OUT", "ABORTED")
+#: Step Functions' optimized EMR Serverless integration (no CDK task exists for it in aws-cdk-lib 2.275).
+SERVERLESS_START_JOB_RUN = "arn:{partition}:states:::emr-serverless:startJobRun.sync"
+#: The managed rule Step Functions puts in the account to follow ``.sync`` job runs:
+#: https://docs.aws.amazon.com/step-functions/latest/dg/emr-serverless-iam.html
+SERVERLESS_EVENTS_RULE = "StepFunctionsGetEventsForEMRServerlessJobRule"
+SERVERLESS_RUN_ACTIONS: tuple[str, ...] = ("emr-serverless:StartJobRun",)
+SERVERLESS_FOLLOW_ACTIONS: tuple[str, ...] = ("emr-serverless:CancelJobRun", "emr-serverless:GetJobRun")
+SYNC_RULE_ACTIONS: tuple[str, ...] = ("events:DescribeRule", "events:PutRule", "events:PutTargets")
+
+_INLINE_REASON = (
+    "The state machine role's inline default policy holds only what its tasks call (named cluster, application, "
+    "roles and Step Functions' own sync rule); it is created, reviewed and deleted with the state machine."
+)
+_DELIVERY_REASON = (
+    "CloudWatch Logs vended log delivery (logs:CreateLogDelivery, GetLogDelivery, UpdateLogDelivery, "
+    "DeleteLogDelivery, ListLogDeliveries, PutResourcePolicy, DescribeResourcePolicies, DescribeLogGroups) and "
+    "X-Ray (PutTraceSegments, PutTelemetryRecords, GetSamplingRules, GetSamplingTargets) accept no resource ARN "
+    "(Service Authorization Reference); this is what CDK grants a state machine with logging and tracing on."
+)
+_SCHEDULE_REASON = (
+    "The schedule role's inline default policy allows states:StartExecution on this one state machine only."
+)
+_JOB_RUNS_REASON = (
+    "A job run's id is only known once it is started: GetJobRun and CancelJobRun are limited to the job runs of "
+    "this one application (<application ARN>/jobruns/*)."
+)
+
+
+@runtime_checkable
+class IStepCluster(Protocol):
+    """A running cluster steps are added to (:class:`~emr_constructs.cluster.EmrCluster`)."""
+
+    @property
+    def cluster_id(self) -> str: ...
+
+    @property
+    def cluster_arn(self) -> str: ...
+
+
+@runtime_checkable
+class IServerlessJobTarget(Protocol):
+    """An EMR Serverless application and the role its jobs run as
+    (:class:`~emr_constructs.serverless.EmrServerlessApplication`)."""
+
+    @property
+    def application_id(self) -> str: ...
+
+    @property
+    def application_arn(self) -> str: ...
+
+    @property
+    def runtime_role(self) -> iam.IRole: ...
+
+
+@runtime_checkable
+class IFailureNotifications(Protocol):
+    """Where failed executions go (:class:`~emr_constructs.monitoring.PlatformMonitoring`, whose topic accepts
+    only the rules it created)."""
+
+    def route_events(self, id: str, pattern: events.EventPattern, description: str) -> events.Rule: ...
+
+
+describe_as(IStepCluster, "EmrCluster, or anything with cluster_id and cluster_arn")
+describe_as(IServerlessJobTarget, "EmrServerlessApplication, or application_id, application_arn and runtime_role")
+describe_as(IFailureNotifications, "PlatformMonitoring")
+
+
+class _Pipeline(Construct):
+    """The state machine, its logs, schedule and failure routing; subclasses only build the definition."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        props: PipelineProps,
+        jobs: Sequence[SparkJob],
+        notifications: IFailureNotifications | None,
+        removal_policy: RemovalPolicy | None,
+        extra_checks: Checks | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        checks = extra_checks or Checks()
+        checks.extend(props.problems())
+        checks.require(len(jobs) >= 1, "jobs", len(jobs), "a pipeline runs at least one job", "1 or more SparkJob")
+        for index, job in enumerate(jobs):
+            checks.extend(job.problems(), f"jobs[{index}]")
+        checks.require(
+            len({job.name for job in jobs}) == len(jobs),
+            "jobs",
+            [job.name for job in jobs],
+            "job names name the states of the state machine and must be unique",
+            "distinct names",
+        )
+        checks.raise_if_any(self.node.path)
+        self.props = props
+        self.jobs = tuple(jobs)
+        policy = safe_removal_policy(self, removal_policy)
+        self.key = kms.Key(
+            self,
+            "Key",
+            description=f"Logs of the pipeline {self.node.path}",
+            enable_key_rotation=True,
+            removal_policy=policy,
+        )
+        allow_cloudwatch_logs(self, self.key)
+        self.log_group = logs.LogGroup(
+            self, "Logs", encryption_key=self.key, retention=logs.RetentionDays.ONE_YEAR, removal_policy=policy
+        )
+        self.state_machine = sfn.StateMachine(
+            self,
+            "Resource",
+            definition_body=sfn.DefinitionBody.from_chainable(self._definition()),
+            timeout=Duration.minutes(props.timeout_minutes),
+            tracing_enabled=True,
+            # Execution data holds job arguments; they carry no secret, but logs need not copy them either.
+            logs=sfn.LogOptions(destination=self.log_group, level=sfn.LogLevel.ALL, include_execution_data=False),
+        )
+        self._grant(self.state_machine.role)
+        acknowledge_inline_policies(self.state_machine.role, _INLINE_REASON)
+        acknowledge(self.state_machine.role, ["AwsSolutions-IAM5[Resource::*]"], _DELIVERY_REASON)
+
+        self.schedule: scheduler.Schedule | None = None
+        if props.schedule is not None:
+            stack = Stack.of(self)
+            self.schedule_role = iam.Role(
+                self,
+                "ScheduleRole",
+                assumed_by=iam.ServicePrincipal(
+                    "scheduler.amazonaws.com", conditions={"StringEquals": {"aws:SourceAccount": stack.account}}
+                ),
+                description=f"EventBridge Scheduler starts the pipeline {self.node.path}",
+            )
+            acknowledge_inline_policies(self.schedule_role, _SCHEDULE_REASON)
+            self.schedule = scheduler.Schedule(
+                self,
+                "Schedule",
+                schedule=scheduler.ScheduleExpression.expression(
+                    props.schedule, time_zone=TimeZone.of(props.schedule_time_zone)
+                ),
+                target=scheduler_targets.StepFunctionsStartExecution(self.state_machine, role=self.schedule_role),
+                enabled=props.schedule_enabled,
+                description=f"Runs the pipeline {self.node.path}",
+            )
+        self.failure_rule: events.Rule | None = None
+        if notifications is not None:
+            self.failure_rule = notifications.route_events(
+                f"{Names.unique_id(self)}Failures",
+                events.EventPattern(
+                    source=["aws.states"],
+                    detail_type=["Step Functions Execution Status Change"],
+                    detail={"status": list(FAILED_STATUSES), "stateMachineArn": [self.state_machine.state_machine_arn]},
+                ),
+                f"Failed, timed-out or aborted runs of the pipeline {self.node.path}",
+            )
+
+    @property
+    def state_machine_arn(self) -> str:
+        return self.state_machine.state_machine_arn
+
+    @checked_arguments
+    def grant_start_execution(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Start this pipeline (an operator, another system)."""
+        return self.state_machine.grant_start_execution(grantee)
+
+    def _definition(self) -> sfn.IChainable:
+        raise NotImplementedError
+
+    def _grant(self, role: iam.IRole) -> None:
+        """Permissions beyond those CDK's tasks add themselves."""
+
+
+class ClusterStepsPipeline(_Pipeline):
+    """Add each job as a step to a long-running cluster and wait for it, in order; a failed step fails the run
+    (``ActionOnFailure=CONTINUE`` on the cluster, so the cluster keeps serving other pipelines).
+
+    The role may add, describe and cancel steps on this one cluster, and manage Step Functions' own rule that
+    follows ``.sync`` steps; nothing else.
+    """
+
+    @checked_arguments
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        cluster: IStepCluster,
+        jobs: Sequence[SparkJob],
+        props: PipelineProps = PipelineProps(),  # noqa: B008 - frozen dataclass, never mutated
+        notifications: IFailureNotifications | None = None,
+        removal_policy: RemovalPolicy | None = None,
+    ) -> None:
+        self._cluster = cluster
+        super().__init__(scope, id, props=props, jobs=jobs, notifications=notifications, removal_policy=removal_policy)
+
+    def _definition(self) -> sfn.IChainable:
+        partition = Stack.of(self).partition
+        return _in_order(
+            [
+                sfn.CustomState(
+                    self,
+                    job.name,
+                    state_json={
+                        "Type": "Task",
+                        "Resource": ADD_STEP.format(partition=partition),
+                        "Parameters": {
+                            "ClusterId": self._cluster.cluster_id,
+                            "Step": {
+                                "Name": job.name,
+                                "ActionOnFailure": "CONTINUE",
+                                "HadoopJarStep": {"Jar": COMMAND_RUNNER_JAR, "Args": job.spark_submit()},
+                            },
+                        },
+                    },
+                )
+                for job in self.jobs
+            ]
+        )
+
+    def _grant(self, role: iam.IRole) -> None:
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=list(STEP_ACTIONS), resources=[self._cluster.cluster_arn])
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=list(SYNC_RULE_ACTIONS), resources=[_sync_rule_arn(self, ADD_STEP_EVENTS_RULE)])
+        )
+
+
+class ServerlessJobPipeline(_Pipeline):
+    """Run each job on an EMR Serverless application and wait for it, in order.
+
+    The role may start job runs on this one application, follow and cancel its job runs, pass its runtime role to
+    EMR Serverless only, and manage Step Functions' own rule that follows ``.sync`` runs.
+    """
+
+    @checked_arguments
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        application: IServerlessJobTarget,
+        jobs: Sequence[SparkJob],
+        props: PipelineProps = PipelineProps(),  # noqa: B008 - frozen dataclass, never mutated
+        notifications: IFailureNotifications | None = None,
+        removal_policy: RemovalPolicy | None = None,
+    ) -> None:
+        self._application = application
+        super().__init__(scope, id, props=props, jobs=jobs, notifications=notifications, removal_policy=removal_policy)
+
+    def _definition(self) -> sfn.IChainable:
+        partition = Stack.of(self).partition
+        states = [
+            sfn.CustomState(
+                self,
+                job.name,
+                state_json={
+                    "Type": "Task",
+                    "Resource": SERVERLESS_START_JOB_RUN.format(partition=partition),
+                    "Parameters": {
+                        "ApplicationId": self._application.application_id,
+                        "ExecutionRoleArn": self._application.runtime_role.role_arn,
+                        "Name": job.name,
+                        "JobDriver": {
+                            "SparkSubmit": {
+                                "EntryPoint": job.script_uri,
+                                "EntryPointArguments": list(job.arguments),
+                                **(
+                                    {"SparkSubmitParameters": " ".join(job.spark_submit_options)}
+                                    if job.spark_submit_options
+                                    else {}
+                                ),
+                            }
+                        },
+                    },
+                },
+            )
+            for job in self.jobs
+        ]
+        return _in_order(states)
+
+    def _grant(self, role: iam.IRole) -> None:
+        application = self._application
+        runs = f"{application.application_arn}/jobruns/*"
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=list(SERVERLESS_RUN_ACTIONS), resources=[application.application_arn])
+        )
+        role.add_to_principal_policy(iam.PolicyStatement(actions=list(SERVERLESS_FOLLOW_ACTIONS), resources=[runs]))
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=["iam:PassRole"],
+                resources=[application.runtime_role.role_arn],
+                conditions={"StringLike": {"iam:PassedToService": "emr-serverless.amazonaws.com"}},
+            )
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(
+                actions=list(SYNC_RULE_ACTIONS),
+                resources=[_sync_rule_arn(self, SERVERLESS_EVENTS_RULE)],
+            )
+        )
+        acknowledge_wildcard_resources(role, [runs], _JOB_RUNS_REASON)
+
+
+def _sync_rule_arn(scope: Construct, name: str) -> str:
+    return Stack.of(scope).format_arn(service="events", resource="rule", resource_name=name)
+
+
+def _in_order(states: Sequence[sfn.INextable]) -> sfn.Chain:
+    chain = sfn.Chain.start(states[0])  # type: ignore[arg-type]
+    for state in states[1:]:
+        chain = chain.next(state)  # type: ignore[arg-type]
+    return chain
