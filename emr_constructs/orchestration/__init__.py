@@ -1,5 +1,6 @@
 """Orchestration: Step Functions pipelines for EMR steps, transient clusters and EMR Serverless job runs."""
 
+from emr_constructs.orchestration.assets import WorkloadAssets, batch_etl_arguments, streaming_arguments, zone_path
 from emr_constructs.orchestration.pipeline import (
     ClusterStepsPipeline,
     IFailureNotifications,
@@ -17,4 +18,8 @@ __all__ = [
     "PipelineProps",
     "ServerlessJobPipeline",
     "SparkJob",
+    "WorkloadAssets",
+    "batch_etl_arguments",
+    "streaming_arguments",
+    "zone_path",
 ]
