@@ -7,8 +7,9 @@ from emr_constructs.orchestration.pipeline import (
     IServerlessJobTarget,
     IStepCluster,
     ServerlessJobPipeline,
+    TransientClusterPipeline,
 )
-from emr_constructs.orchestration.props import PipelineProps, SparkJob
+from emr_constructs.orchestration.props import PipelineProps, SparkJob, TransientClusterProps
 
 __all__ = [
     "ClusterStepsPipeline",
@@ -18,6 +19,8 @@ __all__ = [
     "PipelineProps",
     "ServerlessJobPipeline",
     "SparkJob",
+    "TransientClusterPipeline",
+    "TransientClusterProps",
     "WorkloadAssets",
     "batch_etl_arguments",
     "streaming_arguments",

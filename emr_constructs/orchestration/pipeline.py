@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol, runtime_checkable
 
-from aws_cdk import Duration, Names, RemovalPolicy, Stack, TimeZone
+from aws_cdk import ArnFormat, Duration, Names, RemovalPolicy, Stack, TimeZone
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -22,14 +23,16 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as scheduler_targets
 from aws_cdk import aws_stepfunctions as sfn
+from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
 from emr_constructs.arguments import checked_arguments, describe_as
 from emr_constructs.errors import Checks
 from emr_constructs.iam.acknowledgements import acknowledge, acknowledge_inline_policies, acknowledge_wildcard_resources
 from emr_constructs.iam.keys import allow_cloudwatch_logs
-from emr_constructs.orchestration.props import PipelineProps, SparkJob
+from emr_constructs.orchestration.props import PipelineProps, SparkJob, TransientClusterProps
 from emr_constructs.removal import safe_removal_policy
+from emr_constructs.tags import EMR_MANAGED_POLICY_TAG_KEY, EMR_MANAGED_POLICY_TAG_VALUE
 
 COMMAND_RUNNER_JAR = "command-runner.jar"
 #: Step Functions' optimized EMR integration. Written as the state itself rather than CDK's ``EmrAddStep``, whose
@@ -64,6 +67,22 @@ _DELIVERY_REASON = (
 )
 _SCHEDULE_REASON = (
     "The schedule role's inline default policy allows states:StartExecution on this one state machine only."
+)
+CLUSTER_WILDCARD_FINDING = (
+    "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:elasticmapreduce:<AWS::Region>:<AWS::AccountId>:cluster/*]"
+)
+SERVICE_LINKED_ROLE_FINDING = (
+    "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/aws-service-role/"
+    "elasticmapreduce.amazonaws.com*/AWSServiceRoleForEMRCleanup*]"
+)
+_SERVICE_LINKED_ROLE_REASON = (
+    "CDK's EmrCreateCluster lets the state machine create EMR's own cleanup service-linked role only (the "
+    "condition names the EMR service); its path differs by partition, hence the wildcard."
+)
+_TRANSIENT_REASON = (
+    "A transient cluster's id exists only once the execution has created it, so RunJobFlow, DescribeCluster, "
+    "AddJobFlowSteps, DescribeStep, CancelSteps and TerminateJobFlows cannot name it in advance; the role passes "
+    "only the pipeline's two cluster roles, and holds no data access of its own."
 )
 _JOB_RUNS_REASON = (
     "A job run's id is only known once it is started: GetJobRun and CancelJobRun are limited to the job runs of "
@@ -163,7 +182,7 @@ class _Pipeline(Construct):
         )
         self._grant(self.state_machine.role)
         acknowledge_inline_policies(self.state_machine.role, _INLINE_REASON)
-        acknowledge(self.state_machine.role, ["AwsSolutions-IAM5[Resource::*]"], _DELIVERY_REASON)
+        acknowledge(self.state_machine.role, ["AwsSolutions-IAM5[Resource::*]"], self._wildcard_reason)
 
         self.schedule: scheduler.Schedule | None = None
         if props.schedule is not None:
@@ -207,6 +226,9 @@ class _Pipeline(Construct):
     def grant_start_execution(self, grantee: iam.IGrantable) -> iam.Grant:
         """Start this pipeline (an operator, another system)."""
         return self.state_machine.grant_start_execution(grantee)
+
+    #: Why the role holds actions on ``*`` (one acknowledgement per role: cdk-nag reports them as one finding).
+    _wildcard_reason = _DELIVERY_REASON
 
     def _definition(self) -> sfn.IChainable:
         raise NotImplementedError
@@ -265,6 +287,144 @@ class ClusterStepsPipeline(_Pipeline):
     def _grant(self, role: iam.IRole) -> None:
         role.add_to_principal_policy(
             iam.PolicyStatement(actions=list(STEP_ACTIONS), resources=[self._cluster.cluster_arn])
+        )
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=list(SYNC_RULE_ACTIONS), resources=[_sync_rule_arn(self, ADD_STEP_EVENTS_RULE)])
+        )
+
+
+class TransientClusterPipeline(_Pipeline):
+    """Create a cluster, run the jobs as steps, and always terminate it: after the last step, and when a step or
+    the run fails (``Catch`` on the steps, then terminate, then fail the execution).
+
+    The cluster is created with the given roles, security configuration, EMR-managed security groups and the
+    network's first cluster subnet, tagged for the EMR v2 managed policy, logging to ``log_uri``. Its id is only
+    known at run time: the role may run, describe, tag, add steps to and terminate clusters of the account
+    (``cluster/*``, CDK's ``EmrCreateCluster`` and ``EmrTerminateCluster`` grants) and pass the two cluster roles.
+    """
+
+    @checked_arguments
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        cluster: TransientClusterProps,
+        jobs: Sequence[SparkJob],
+        service_role: iam.IRole,
+        instance_role: iam.IRole,
+        autoscaling_role: iam.IRole,
+        subnet_id: str,
+        primary_security_group: ec2.ISecurityGroup,
+        core_security_group: ec2.ISecurityGroup,
+        service_access_security_group: ec2.ISecurityGroup,
+        security_configuration_name: str,
+        log_uri: str,
+        props: PipelineProps = PipelineProps(),  # noqa: B008 - frozen dataclass, never mutated
+        notifications: IFailureNotifications | None = None,
+        removal_policy: RemovalPolicy | None = None,
+    ) -> None:
+        checks = Checks()
+        checks.extend(cluster.problems(), "cluster")
+        self._cluster_props = cluster
+        self._roles = (service_role, instance_role, autoscaling_role)
+        self._network = (subnet_id, primary_security_group, core_security_group, service_access_security_group)
+        self._security_configuration_name = security_configuration_name
+        self._log_uri = log_uri
+        super().__init__(
+            scope,
+            id,
+            props=props,
+            jobs=jobs,
+            notifications=notifications,
+            removal_policy=removal_policy,
+            extra_checks=checks,
+        )
+        acknowledge(self.state_machine.role, [CLUSTER_WILDCARD_FINDING], _TRANSIENT_REASON)
+        acknowledge(self.state_machine.role, [SERVICE_LINKED_ROLE_FINDING], _SERVICE_LINKED_ROLE_REASON)
+
+    _wildcard_reason = (
+        _DELIVERY_REASON
+        + " CDK's EmrCreateCluster also grants RunJobFlow (which takes no resource ARN), AddTags, DescribeCluster and "
+        "TerminateJobFlows on '*': the cluster it creates has no ARN before the run."
+    )
+
+    def _definition(self) -> sfn.IChainable:
+        cluster = self._cluster_props
+        service_role, instance_role, autoscaling_role = self._roles
+        subnet_id, primary, core, service_access = self._network
+        partition = Stack.of(self).partition
+        create = tasks.EmrCreateCluster(
+            self,
+            "CreateCluster",
+            name=Names.unique_resource_name(self, max_length=200),
+            release_label=cluster.release_label,
+            applications=[tasks.EmrCreateCluster.ApplicationConfigProperty(name=a.value) for a in cluster.applications],
+            instances=tasks.EmrCreateCluster.InstancesConfigProperty(
+                ec2_subnet_id=subnet_id,
+                emr_managed_master_security_group=primary.security_group_id,
+                emr_managed_slave_security_group=core.security_group_id,
+                service_access_security_group=service_access.security_group_id,
+                instance_groups=[
+                    tasks.EmrCreateCluster.InstanceGroupConfigProperty(
+                        instance_role=tasks.EmrCreateCluster.InstanceRoleType.MASTER,
+                        instance_type=cluster.primary_instance_type,
+                        instance_count=1,
+                    ),
+                    tasks.EmrCreateCluster.InstanceGroupConfigProperty(
+                        instance_role=tasks.EmrCreateCluster.InstanceRoleType.CORE,
+                        instance_type=cluster.core_instance_type,
+                        instance_count=cluster.core_instance_count,
+                    ),
+                ],
+            ),
+            service_role=service_role,
+            cluster_role=instance_role,
+            auto_scaling_role=autoscaling_role,
+            security_configuration=self._security_configuration_name,
+            log_uri=self._log_uri,
+            visible_to_all_users=True,
+            tags={EMR_MANAGED_POLICY_TAG_KEY: EMR_MANAGED_POLICY_TAG_VALUE},
+            integration_pattern=sfn.IntegrationPattern.RUN_JOB,
+            result_path="$.Cluster",
+            result_selector={"ClusterId.$": "$.ClusterId"},
+        )
+        cluster_id = sfn.JsonPath.string_at("$.Cluster.ClusterId")
+        steps = _in_order(
+            [
+                sfn.CustomState(
+                    self,
+                    job.name,
+                    state_json={
+                        "Type": "Task",
+                        "Resource": ADD_STEP.format(partition=partition),
+                        "Parameters": {
+                            "ClusterId.$": "$.Cluster.ClusterId",
+                            "Step": {
+                                "Name": job.name,
+                                "ActionOnFailure": "CONTINUE",
+                                "HadoopJarStep": {"Jar": COMMAND_RUNNER_JAR, "Args": job.spark_submit()},
+                            },
+                        },
+                        "ResultPath": None,
+                    },
+                )
+                for job in self.jobs
+            ]
+        )
+        run = sfn.Parallel(self, "RunSteps", result_path=sfn.JsonPath.DISCARD).branch(steps)
+        terminate_after_failure = tasks.EmrTerminateCluster(
+            self, "TerminateAfterFailure", cluster_id=cluster_id, integration_pattern=sfn.IntegrationPattern.RUN_JOB
+        ).next(sfn.Fail(self, "StepsFailed", cause="A step failed; the cluster was terminated"))
+        run.add_catch(terminate_after_failure, result_path="$.Error")
+        terminate = tasks.EmrTerminateCluster(
+            self, "TerminateCluster", cluster_id=cluster_id, integration_pattern=sfn.IntegrationPattern.RUN_JOB
+        )
+        return create.next(run).next(terminate)
+
+    def _grant(self, role: iam.IRole) -> None:
+        role.add_to_principal_policy(
+            iam.PolicyStatement(actions=list(STEP_ACTIONS), resources=[_cluster_wildcard(self)])
         )
         role.add_to_principal_policy(
             iam.PolicyStatement(actions=list(SYNC_RULE_ACTIONS), resources=[_sync_rule_arn(self, ADD_STEP_EVENTS_RULE)])
@@ -345,6 +505,12 @@ class ServerlessJobPipeline(_Pipeline):
             )
         )
         acknowledge_wildcard_resources(role, [runs], _JOB_RUNS_REASON)
+
+
+def _cluster_wildcard(scope: Construct) -> str:
+    return Stack.of(scope).format_arn(
+        service="elasticmapreduce", resource="cluster", resource_name="*", arn_format=ArnFormat.SLASH_RESOURCE_NAME
+    )
 
 
 def _sync_rule_arn(scope: Construct, name: str) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from emr_constructs.cluster.applications import Application
+from emr_constructs.cluster.releases import DEFAULT_RELEASE_LABEL, get_release
 from emr_constructs.errors import Checks, Problem, is_token
 from emr_constructs.props import ValidatedProps
 
@@ -78,5 +80,49 @@ class PipelineProps(ValidatedProps):
             self.timeout_minutes,
             "out of range",
             f"1-{MAX_TIMEOUT_MINUTES}",
+        )
+        return checks.problems
+
+
+@dataclass(frozen=True, kw_only=True)
+class TransientClusterProps(ValidatedProps):
+    """The cluster a transient pipeline creates for one run: one primary, ``core_instance_count`` core nodes."""
+
+    release_label: str = DEFAULT_RELEASE_LABEL
+    """EMR release. Default: the library's default release."""
+    applications: tuple[Application, ...] = (Application.SPARK,)
+    """Applications, each in the release. Default Spark."""
+    primary_instance_type: str = "m7g.xlarge"
+    """Primary node type. Default ``m7g.xlarge`` (Graviton)."""
+    core_instance_type: str = "m7g.xlarge"
+    """Core node type. Default ``m7g.xlarge``."""
+    core_instance_count: int = 2
+    """Core nodes, 1-256. Default 2."""
+
+    def _rules(self) -> list[Problem]:
+        checks = Checks()
+        release = get_release(self.release_label)
+        checks.require(
+            release is not None,
+            "release_label",
+            self.release_label,
+            "not an EMR release",
+            "emr-<major>.<minor>.<patch> of 5.0.0 or later, e.g. " + DEFAULT_RELEASE_LABEL,
+        )
+        if release is not None:
+            for index, application in enumerate(self.applications):
+                checks.require(
+                    release.has_application(application.value),
+                    f"applications[{index}]",
+                    application.value,
+                    f"not in {self.release_label}",
+                    ", ".join(sorted(release.applications)),
+                )
+        checks.require(
+            1 <= self.core_instance_count <= 256,
+            "core_instance_count",
+            self.core_instance_count,
+            "out of range",
+            "1-256",
         )
         return checks.problems

@@ -13,15 +13,20 @@ from aws_cdk import Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Template
 
+from emr_constructs.cluster import DEFAULT_RELEASE_LABEL
+from emr_constructs.cluster.applications import Application
 from emr_constructs.errors import EmrConfigError
+from emr_constructs.iam import EmrRoles, EmrRolesProps
 from emr_constructs.iam.acknowledgements import acknowledge_inline_policies
 from emr_constructs.monitoring import PlatformMonitoring
-from emr_constructs.network import ExistingNetwork, ExistingNetworkProps
+from emr_constructs.network import EmrSecurityGroups, ExistingNetwork, ExistingNetworkProps
 from emr_constructs.orchestration import (
     ClusterStepsPipeline,
     PipelineProps,
     ServerlessJobPipeline,
     SparkJob,
+    TransientClusterPipeline,
+    TransientClusterProps,
     WorkloadAssets,
     batch_etl_arguments,
     streaming_arguments,
@@ -420,3 +425,118 @@ def test_fails_assets_without_package(tmp_path: Path) -> None:
         "allowed: a folder with an __init__.py next to the entry points",
         f"S/W: entry_points.batch='x.txt' is invalid: not a local Python file; allowed: a .py file under {tmp_path}",
     ]
+
+
+# -- transient cluster --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Transient:
+    pipeline: TransientClusterPipeline
+    roles: EmrRoles
+    template: dict[str, Any]
+    findings: list[str]
+
+
+@pytest.fixture(scope="module")
+def transient() -> Transient:
+    app = new_app()
+    stack = Stack(app, "Transient")
+    network = ExistingNetwork(
+        stack,
+        "Network",
+        props=ExistingNetworkProps(
+            vpc_id="vpc-0a1b2c3d",
+            vpc_cidr="10.0.0.0/16",
+            availability_zones=("us-east-1a",),
+            private_subnet_ids=("subnet-0a1b2c3d",),
+        ),
+    )
+    groups = EmrSecurityGroups(stack, "EmrGroups", vpc=network.vpc)
+    roles = EmrRoles(stack, "Roles", props=EmrRolesProps(create_autoscaling_role=True))
+    assert roles.autoscaling_role is not None
+    pipeline = TransientClusterPipeline(
+        stack,
+        "Pipeline",
+        cluster=TransientClusterProps(core_instance_count=3),
+        jobs=[SparkJob(name="one", script_uri="s3://b/one.py"), SparkJob(name="two", script_uri="s3://b/two.py")],
+        service_role=roles.service_role,
+        instance_role=roles.instance_role,
+        autoscaling_role=roles.autoscaling_role,
+        subnet_id=network.cluster_subnets[0].subnet_id,
+        primary_security_group=groups.primary,
+        core_security_group=groups.core,
+        service_access_security_group=groups.service_access,
+        security_configuration_name="platform-security",
+        log_uri="s3://logs-bucket/emr-logs/transient/",
+    )
+    return Transient(pipeline, roles, Template.from_stack(stack).to_json(), nag_findings(app))
+
+
+def transient_states(transient: Transient) -> dict[str, Any]:
+    machine = transient.template["Resources"][
+        Stack.of(transient.pipeline).get_logical_id(transient.pipeline.state_machine.node.default_child)
+    ]
+    parts = machine["Properties"]["DefinitionString"]["Fn::Join"][1]
+    text = "".join(
+        p if isinstance(p, str) else "<" + json.dumps(p, sort_keys=True).replace('"', "'") + ">" for p in parts
+    )
+    states: dict[str, Any] = json.loads(text)["States"]
+    return states
+
+
+def test_transient_cluster_is_always_terminated(transient: Transient) -> None:
+    states = transient_states(transient)
+    assert states["CreateCluster"]["Next"] == "RunSteps"
+    assert states["CreateCluster"]["Resource"].endswith(":states:::elasticmapreduce:createCluster.sync")
+    run = states["RunSteps"]
+    assert run["Next"] == "TerminateCluster"
+    assert run["Catch"] == [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.Error", "Next": "TerminateAfterFailure"}]
+    assert run["Branches"][0]["StartAt"] == "one" and run["Branches"][0]["States"]["one"]["Next"] == "two"
+    assert run["Branches"][0]["States"]["two"]["Parameters"]["ClusterId.$"] == "$.Cluster.ClusterId"
+    for name in ("TerminateCluster", "TerminateAfterFailure"):
+        assert states[name]["Resource"].endswith(":states:::elasticmapreduce:terminateCluster.sync")
+        assert states[name]["Parameters"] == {"ClusterId.$": "$.Cluster.ClusterId"}
+    assert states["TerminateCluster"]["End"] is True
+    assert states["TerminateAfterFailure"]["Next"] == "StepsFailed" and states["StepsFailed"]["Type"] == "Fail"
+
+
+def test_transient_cluster_settings(transient: Transient) -> None:
+    parameters = transient_states(transient)["CreateCluster"]["Parameters"]
+    assert parameters["ReleaseLabel"] == DEFAULT_RELEASE_LABEL
+    assert parameters["Applications"] == [{"Name": "Spark"}]
+    assert parameters["SecurityConfiguration"] == "platform-security"
+    assert parameters["LogUri"] == "s3://logs-bucket/emr-logs/transient/"
+    assert parameters["Tags"] == [{"Key": "for-use-with-amazon-emr-managed-policies", "Value": "true"}]
+    assert parameters["Instances"]["Ec2SubnetId"] == "subnet-0a1b2c3d"
+    assert parameters["Instances"]["InstanceGroups"][1] == {
+        "InstanceCount": 3,
+        "InstanceRole": "CORE",
+        "InstanceType": "m7g.xlarge",
+    }
+
+
+def test_transient_role_passes_the_cluster_roles_only(transient: Transient) -> None:
+    statements = role_statements(transient.template, transient.pipeline.state_machine.role)
+    (pass_role,) = [s for s in statements if s["Action"] == ["iam:PassRole"]]
+    roles = transient.roles
+    assert pass_role["Resource"] == sorted(
+        [get_att(r, "Arn") for r in (roles.service_role, roles.instance_role, roles.autoscaling_role)],  # type: ignore[arg-type]
+        key=lambda v: json.dumps(v, sort_keys=True),
+    )
+    assert not any(a.startswith(("s3:", "kms:", "glue:", "dynamodb:")) for s in statements for a in s["Action"])
+
+
+def test_transient_no_unacknowledged_nag_findings(transient: Transient) -> None:
+    assert transient.findings == []
+
+
+def test_fails_transient_cluster_props() -> None:
+    assert [p.message("c") for p in TransientClusterProps(release_label="emr-9", core_instance_count=0).problems()] == [
+        "c: release_label='emr-9' is invalid: not an EMR release; allowed: emr-<major>.<minor>.<patch> of 5.0.0 or "
+        f"later, e.g. {DEFAULT_RELEASE_LABEL}",
+        "c: core_instance_count=0 is invalid: out of range; allowed: 1-256",
+    ]
+    problems = TransientClusterProps(release_label="emr-5.36.2", applications=(Application.TRINO,)).problems()
+    assert [(p.field, p.rule) for p in problems] == [("applications[0]", "not in emr-5.36.2")]
+    assert TransientClusterProps(core_instance_count=256).problems() == []
