@@ -13,6 +13,9 @@ Subpackages, one concept each:
 - ``emr_constructs.serverless``: ``EmrServerlessApplication`` (Spark, Hive) and its job runtime role
 - ``emr_constructs.studio``: ``EmrStudio``
 - ``emr_constructs.warehouse``: ``Warehouse``
+- ``emr_constructs.sources``: ``RelationalDatabase``, ``DynamoTable``, ``KinesisStream``, ``DataCompute``
+- ``emr_constructs.orchestration``: ``ClusterStepsPipeline``, ``TransientClusterPipeline``, ``ServerlessJobPipeline``,
+  ``WorkloadAssets``
 - ``emr_constructs.monitoring``: ``PlatformMonitoring``
 - ``emr_constructs.policy``: ``EmrChecks`` (a cdk-nag pack), ``add_policy_packs``, acknowledgement helpers
 - ``emr_constructs.baseline``: ``EmrBlockPublicAccess`` (per account and region) and ``check_single_owner``
