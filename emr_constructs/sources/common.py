@@ -26,7 +26,9 @@ class IngressRules:
     """Ingress on one port of ``target``, once per source group, as separate resources in ``owner``'s stack.
 
     Separate ``AWS::EC2::SecurityGroupIngress`` resources keep the source groups' stacks (network, compute) free
-    of any dependency on the data source's stack. Granting the same group twice adds one rule.
+    of any dependency on the data source's stack. Granting the same group twice adds one rule. A source group the
+    library knows to restrict its outbound traffic (a CDK ``SecurityGroup`` without ``allow_all_outbound``, such as
+    an EMR Serverless application's) also gets the matching egress rule; EMR's node groups allow all outbound.
     """
 
     def __init__(self, owner: Construct, target_group_id: str, port: int, what: str) -> None:
@@ -36,6 +38,7 @@ class IngressRules:
         self._what = what
         self._sources: list[ec2.ISecurityGroup] = []
         self.rules: list[ec2.CfnSecurityGroupIngress] = []
+        self.egress_rules: list[ec2.CfnSecurityGroupEgress] = []
 
     def admit(self, group: ec2.ISecurityGroup) -> None:
         if any(group is known for known in self._sources):
@@ -54,3 +57,16 @@ class IngressRules:
                 description=f"{self._what} clients in {group.node.path}",
             )
         )
+        if isinstance(group, ec2.SecurityGroup) and not group.allow_all_outbound:
+            self.egress_rules.append(
+                ec2.CfnSecurityGroupEgress(
+                    self._owner,
+                    f"Client{index}Egress",
+                    group_id=group.security_group_id,
+                    destination_security_group_id=self._target,
+                    ip_protocol="tcp",
+                    from_port=self._port,
+                    to_port=self._port,
+                    description=f"To the {self._what.lower()} {self._owner.node.path}",
+                )
+            )

@@ -134,11 +134,17 @@ class RelationalDatabase(Construct):
         """The rules :meth:`grant_connect` added, one per compute security group."""
         return list(self._ingress.rules)
 
+    @property
+    def egress_rules(self) -> list[ec2.CfnSecurityGroupEgress]:
+        """The egress rules :meth:`grant_connect` added on compute groups that restrict outbound traffic."""
+        return list(self._ingress.egress_rules)
+
     @checked_arguments
     def grant_connect(self, compute: IDataCompute) -> iam.Grant:
         """Everything ``compute`` needs to connect, and nothing more:
 
-        - ingress on :attr:`port` of the database's group from each of ``compute.security_groups``;
+        - ingress on :attr:`port` of the database's group from each of ``compute.security_groups`` (and egress to
+          it from a group that restricts its outbound traffic, e.g. an EMR Serverless application's);
         - ``secretsmanager:GetSecretValue`` and ``DescribeSecret`` on this one secret, and ``kms:Decrypt`` on its
           customer key (when it has one) only through Secrets Manager in this region;
         - read of the JDBC URL parameter.

@@ -285,3 +285,24 @@ def test_fails_grant_of_a_role_alone() -> None:
     assert "Test/Db.grant_connect(): compute=<builtins.str> is invalid: wrong type; allowed: IDataCompute" in str(
         raised.value
     )
+
+
+def test_a_group_without_open_egress_also_gets_egress_to_the_database() -> None:
+    from aws_cdk import aws_ec2 as ec2
+    from aws_cdk import aws_iam as iam
+
+    from emr_constructs.sources import DataCompute
+
+    stack = new_stack()
+    vpc = ec2.Vpc.from_vpc_attributes(stack, "Vpc", vpc_id="vpc-0a1b2c3d", availability_zones=["us-east-1a"])
+    workers = ec2.SecurityGroup(stack, "Workers", vpc=vpc, allow_all_outbound=False)
+    nodes = ec2.SecurityGroup(stack, "Nodes", vpc=vpc)
+    role = iam.Role(stack, "Role", assumed_by=iam.ServicePrincipal("emr-serverless.amazonaws.com"))
+    db = RelationalDatabase(stack, "Db", props=RelationalDatabaseProps(existing=existing()))
+    db.grant_connect(DataCompute(role=role, security_groups=(workers, nodes)))
+    assert len(db.ingress_rules) == 2
+    (egress,) = db.egress_rules
+    assert stack.resolve(egress.group_id) == {
+        "Fn::GetAtt": [stack.get_logical_id(workers.node.default_child), "GroupId"]
+    }
+    assert (egress.destination_security_group_id, egress.from_port, egress.to_port) == ("sg-0a1b2c3d", 5432, 5432)
