@@ -28,9 +28,9 @@ from constructs import Construct
 
 from emr_constructs.arguments import checked_arguments, describe_as
 from emr_constructs.errors import Checks
-from emr_constructs.iam.acknowledgements import acknowledge, acknowledge_inline_policies, acknowledge_wildcard_resources
 from emr_constructs.iam.keys import allow_cloudwatch_logs
 from emr_constructs.orchestration.props import PipelineProps, SparkJob, TransientClusterProps
+from emr_constructs.policy.acknowledge import acknowledge, acknowledge_inline_policies, acknowledge_wildcard_resources
 from emr_constructs.removal import safe_removal_policy
 from emr_constructs.tags import EMR_MANAGED_POLICY_TAG_KEY, EMR_MANAGED_POLICY_TAG_VALUE
 

@@ -13,8 +13,8 @@ from constructs import Construct
 
 from emr_constructs.arguments import checked_arguments
 from emr_constructs.errors import Checks
-from emr_constructs.iam.acknowledgements import acknowledge
 from emr_constructs.network.interfaces import IPlatformNetwork
+from emr_constructs.policy.acknowledge import acknowledge
 from emr_constructs.removal import safe_removal_policy
 from emr_constructs.sources.common import IngressRules
 from emr_constructs.sources.compute import IDataCompute

@@ -14,7 +14,7 @@ from constructs import Construct
 
 from emr_constructs.arguments import checked_arguments
 from emr_constructs.errors import Checks, Problem
-from emr_constructs.iam.acknowledgements import acknowledge
+from emr_constructs.policy.acknowledge import acknowledge
 from emr_constructs.props import ValidatedProps
 from emr_constructs.removal import safe_removal_policy
 from emr_constructs.sources.common import require_arn, require_key_arn

@@ -17,7 +17,6 @@ from emr_constructs.cluster import DEFAULT_RELEASE_LABEL
 from emr_constructs.cluster.applications import Application
 from emr_constructs.errors import EmrConfigError
 from emr_constructs.iam import EmrRoles, EmrRolesProps
-from emr_constructs.iam.acknowledgements import acknowledge_inline_policies
 from emr_constructs.monitoring import PlatformMonitoring
 from emr_constructs.network import EmrSecurityGroups, ExistingNetwork, ExistingNetworkProps
 from emr_constructs.orchestration import (
@@ -31,6 +30,7 @@ from emr_constructs.orchestration import (
     batch_etl_arguments,
     streaming_arguments,
 )
+from emr_constructs.policy.acknowledge import acknowledge_inline_policies
 from emr_constructs.serverless import EmrServerlessApplication
 from emr_constructs.sources import (
     DataCompute,

@@ -10,8 +10,8 @@ from aws_cdk import RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Template
 
-from emr_constructs.iam.acknowledgements import acknowledge_inline_policies
 from emr_constructs.network import EmrSecurityGroups, ExistingNetwork, ExistingNetworkProps
+from emr_constructs.policy.acknowledge import acknowledge_inline_policies
 from emr_constructs.sources import (
     DatabaseEngine,
     DataCompute,
