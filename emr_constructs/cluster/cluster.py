@@ -23,12 +23,12 @@ from emr_constructs.cluster.enums import ScalingUnitType
 from emr_constructs.cluster.fleets import InstanceFleet, InstanceFleets
 from emr_constructs.cluster.groups import InstanceGroup, InstanceGroups
 from emr_constructs.cluster.props import ClusterProps
+from emr_constructs.cluster.release_rules import regional_problems, security_release_problems
 from emr_constructs.cluster.releases import Release, get_release, newest_known_label
 from emr_constructs.cluster.scaling import ManagedScaling
 from emr_constructs.cluster.security_configuration import EmrSecurityConfiguration
 from emr_constructs.cluster.steps import BootstrapAction, SparkStep
 from emr_constructs.cluster.storage import EbsVolume
-from emr_constructs.cluster.validation import regional_problems, security_release_problems
 from emr_constructs.discovery_tags import tag_platform_cluster
 from emr_constructs.errors import Checks
 from emr_constructs.iam import EmrRoles, acknowledge, acknowledge_wildcard_resources
@@ -305,7 +305,13 @@ class EmrCluster(Construct):
             )
         region = Stack.of(self).region
         if not Token.is_unresolved(region):
-            regional_problems(checks, props, region)
+            regional_problems(
+                checks,
+                props.release_label,
+                region,
+                managed_scaling=props.managed_scaling is not None,
+                auto_termination_idle_seconds=props.auto_termination_idle_seconds,
+            )
             key_region = self.encryption_key.env.region
             if not Token.is_unresolved(key_region):
                 checks.require(

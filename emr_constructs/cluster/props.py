@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from emr_constructs.choices import require_member
 from emr_constructs.cluster.applications import DEFAULT_APPLICATIONS, Application
+from emr_constructs.cluster.capacity_rules import capacity_problems, effective_capacity, managed_scaling_problems
 from emr_constructs.cluster.configurations import (
     Configuration,
+    configuration_problems,
     glue_data_catalog_metastore,
     maximize_resource_allocation,
     merge_configurations,
@@ -16,15 +20,25 @@ from emr_constructs.cluster.configurations import (
 from emr_constructs.cluster.enums import ScaleDownBehavior
 from emr_constructs.cluster.fleets import InstanceFleets
 from emr_constructs.cluster.groups import InstanceGroups
-from emr_constructs.cluster.releases import DEFAULT_RELEASE_LABEL
+from emr_constructs.cluster.release_rules import (
+    application_problems,
+    release_problems,
+    require_feature,
+    security_release_problems,
+)
+from emr_constructs.cluster.releases import DEFAULT_RELEASE_LABEL, Feature, Release
 from emr_constructs.cluster.scaling import ManagedScaling
 from emr_constructs.cluster.security_props import SecurityConfigurationProps
-from emr_constructs.cluster.steps import BootstrapAction, SparkStep
-from emr_constructs.cluster.storage import RootVolume
-from emr_constructs.cluster.validation import cluster_problems
-from emr_constructs.errors import Problem
+from emr_constructs.cluster.steps import BootstrapAction, SparkStep, work_problems
+from emr_constructs.cluster.storage import RootVolume, root_volume_problems
+from emr_constructs.errors import Checks, Problem
 from emr_constructs.iam.roles import EmrRolesProps
 from emr_constructs.props import ValidatedProps
+from emr_constructs.tags import tag_problems
+
+AUTO_TERMINATION_SECONDS = (60, 604_800)
+STEP_CONCURRENCY = (1, 256)
+_AMI_ID = re.compile(r"^ami-[0-9a-f]{8,17}$")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -102,9 +116,7 @@ class ClusterProps(ValidatedProps):
     @property
     def capacity(self) -> InstanceFleets | InstanceGroups:
         """The capacity in effect: the groups or fleets set, or the default fleets."""
-        if self.instance_groups is not None and self.instance_fleets is None:
-            return self.instance_groups
-        return self.instance_fleets if self.instance_fleets is not None else InstanceFleets()
+        return effective_capacity(self.instance_fleets, self.instance_groups)
 
     @property
     def uses_fleets(self) -> bool:
@@ -139,5 +151,102 @@ class ClusterProps(ValidatedProps):
         return merge_configurations(helpers, self.configurations)
 
     def _rules(self) -> list[Problem]:
-        """Every rule that the props alone decide (release table included), one problem per broken rule."""
-        return cluster_problems(self)
+        """Every rule that the props alone decide (release table included), one problem per broken rule.
+
+        Each concept's rules live beside it (release, capacity, storage, steps); this only composes them,
+        in the order the messages are reported. Rules needing the construct's references are the construct's.
+        """
+        checks = Checks()
+        release = release_problems(checks, self.release_label)
+        application_problems(checks, self.applications, release)
+        capacity_problems(
+            checks,
+            fleets=self.instance_fleets,
+            groups=self.instance_groups,
+            spread_primary_nodes=self.spread_primary_nodes,
+            release=release,
+        )
+        managed_scaling_problems(checks, self.managed_scaling, capacity=self.capacity, release=release)
+        self._lifecycle_problems(checks, release)
+        root_volume_problems(checks, self.root_volume, release)
+        checks.extend(configuration_problems(self.configurations, "configurations"))
+        work_problems(checks, self.bootstrap_actions, self.steps, step_concurrency_level=self.step_concurrency_level)
+        checks.extend(self.security.problems(), "security")
+        checks.extend(self.roles.problems(), "roles")
+        security_release_problems(checks, self.security, release, "security")
+        self._settings_problems(checks, release)
+        return checks.problems
+
+    def _lifecycle_problems(self, checks: Checks, release: Release | None) -> None:
+        idle = self.auto_termination_idle_seconds
+        if idle is not None:
+            low, high = AUTO_TERMINATION_SECONDS
+            checks.require(
+                low <= idle <= high,
+                "auto_termination_idle_seconds",
+                idle,
+                "auto-termination idle timeout out of range",
+                f"{low}-{high} seconds (1 minute to 7 days)",
+            )
+            require_feature(
+                checks, release, Feature.AUTO_TERMINATION, "auto_termination_idle_seconds", idle, "auto-termination"
+            )
+        level = self.step_concurrency_level
+        if level is not None:
+            low, high = STEP_CONCURRENCY
+            checks.require(
+                low <= level <= high, "step_concurrency_level", level, "step concurrency out of range", f"{low}-{high}"
+            )
+            if level > 1:
+                require_feature(
+                    checks, release, Feature.STEP_CONCURRENCY, "step_concurrency_level", level, "step concurrency"
+                )
+        if self.scale_down_behavior is not None:
+            require_member(checks, ScaleDownBehavior, "scale_down_behavior", self.scale_down_behavior)
+
+    def _settings_problems(self, checks: Checks, release: Release | None) -> None:
+        """Names, AMI, key pair, logs, metastore and tags."""
+        if self.name is not None:
+            checks.require(
+                0 < len(self.name) <= 256, "name", self.name, "cluster name length out of range", "1-256 characters"
+            )
+        if self.custom_ami_id is not None:
+            checks.require(
+                bool(_AMI_ID.match(self.custom_ami_id)),
+                "custom_ami_id",
+                self.custom_ami_id,
+                "not an AMI id",
+                "e.g. 'ami-0abc1234def567890'",
+            )
+        if self.os_release_label is not None:
+            checks.require(
+                bool(self.os_release_label.strip()),
+                "os_release_label",
+                self.os_release_label,
+                "empty",
+                "e.g. '2023.5.20240708.0'",
+            )
+        if self.ec2_key_name is not None:
+            checks.require(
+                bool(self.ec2_key_name.strip()),
+                "ec2_key_name",
+                self.ec2_key_name,
+                "empty key pair name",
+                "a key pair name, or null",
+            )
+        if self.log_prefix is not None:
+            prefix = self.log_prefix
+            checks.require(
+                bool(prefix) and prefix.endswith("/") and not prefix.startswith("/") and "://" not in prefix,
+                "log_prefix",
+                prefix,
+                "not an S3 key prefix",
+                "a relative prefix ending with '/', e.g. 'emr-logs/analytics/'",
+            )
+        if self.encrypt_logs:
+            require_feature(checks, release, Feature.LOG_ENCRYPTION, "encrypt_logs", True, "log encryption with KMS")
+        if self.glue_data_catalog:
+            require_feature(
+                checks, release, Feature.GLUE_DATA_CATALOG, "glue_data_catalog", True, "the Glue Data Catalog metastore"
+            )
+        checks.extend(tag_problems(self.tags))

@@ -6,11 +6,19 @@ from dataclasses import dataclass
 
 from emr_constructs.choices import require_member, value_of
 from emr_constructs.cluster.enums import VolumeType
+from emr_constructs.cluster.release_rules import require_feature
+from emr_constructs.cluster.releases import Feature, Release
 from emr_constructs.errors import Checks, Problem
 from emr_constructs.props import ValidatedProps
 
 #: EBS volumes per instance, at most (emr-plan-storage).
 MAX_VOLUMES_PER_INSTANCE = 25
+ROOT_VOLUME_SIZE_MAX_GIB = 100
+ROOT_VOLUME_IOPS = (3000, 16000)
+ROOT_VOLUME_THROUGHPUT = (125, 1000)
+#: Root volume IOPS per GiB, and throughput (MiB/s) per IOPS, at most (emr-custom-ami-root-volume-size).
+ROOT_IOPS_PER_GIB = 500
+ROOT_THROUGHPUT_PER_IOPS = 0.25
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -95,3 +103,57 @@ class RootVolume:
     """IOPS, 3000-16000, at most 500 per GiB (release 6.15.0+). Default: EMR's 3000."""
     throughput_mibps: int | None = None
     """Throughput in MiB/s, 125-1000, at most IOPS / 4 (release 6.15.0+). Default: EMR's 125."""
+
+
+def root_volume_problems(checks: Checks, root: RootVolume, release: Release | None) -> None:
+    """The root volume's ranges, which depend on the release (its minimum size, and whether IOPS can be set)."""
+    minimum_size = 15 if release is None or release.version >= (6, 10, 0) else 10
+    if root.size_gib is not None:
+        checks.require(
+            minimum_size <= root.size_gib <= ROOT_VOLUME_SIZE_MAX_GIB,
+            "root_volume.size_gib",
+            root.size_gib,
+            "root volume size out of range",
+            f"{minimum_size}-{ROOT_VOLUME_SIZE_MAX_GIB} GiB",
+        )
+    if root.iops is not None:
+        low, high = ROOT_VOLUME_IOPS
+        checks.require(
+            low <= root.iops <= high, "root_volume.iops", root.iops, "root volume IOPS out of range", f"{low}-{high}"
+        )
+        size = root.size_gib or minimum_size
+        checks.require(
+            root.iops <= ROOT_IOPS_PER_GIB * size,
+            "root_volume.iops",
+            root.iops,
+            f"root volume IOPS above {ROOT_IOPS_PER_GIB} per GiB of a {size} GiB volume",
+            f"<= {ROOT_IOPS_PER_GIB * size}, or a larger size_gib",
+        )
+        require_feature(
+            checks, release, Feature.EBS_ROOT_VOLUME_IOPS_THROUGHPUT, "root_volume.iops", root.iops, "root volume IOPS"
+        )
+    if root.throughput_mibps is not None:
+        low, high = ROOT_VOLUME_THROUGHPUT
+        checks.require(
+            low <= root.throughput_mibps <= high,
+            "root_volume.throughput_mibps",
+            root.throughput_mibps,
+            "root volume throughput out of range",
+            f"{low}-{high} MiB/s",
+        )
+        iops = root.iops or ROOT_VOLUME_IOPS[0]
+        checks.require(
+            root.throughput_mibps <= ROOT_THROUGHPUT_PER_IOPS * iops,
+            "root_volume.throughput_mibps",
+            root.throughput_mibps,
+            f"root volume throughput above {ROOT_THROUGHPUT_PER_IOPS} MiB/s per IOPS ({iops} IOPS)",
+            f"<= {int(ROOT_THROUGHPUT_PER_IOPS * iops)}, or more iops",
+        )
+        require_feature(
+            checks,
+            release,
+            Feature.EBS_ROOT_VOLUME_IOPS_THROUGHPUT,
+            "root_volume.throughput_mibps",
+            root.throughput_mibps,
+            "root volume throughput",
+        )

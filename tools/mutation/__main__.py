@@ -70,8 +70,9 @@ MODULES: tuple[RuleModule, ...] = (
     RuleModule(
         "cluster",
         (
-            "emr_constructs/cluster/validation.py",
-            "emr_constructs/cluster/capacity.py",
+            "emr_constructs/cluster/release_rules.py",
+            "emr_constructs/cluster/capacity_rules.py",
+            "emr_constructs/cluster/props.py",
             "emr_constructs/cluster/releases.py",
         ),
         ("tests/cluster/test_validation.py", "tests/cluster/test_releases.py", "tests/cluster/test_rule_edges.py"),
