@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 
 from constructs import Construct
@@ -39,15 +38,10 @@ class ComputeStack(PlatformStack):
         super().__init__(scope, id, settings=settings, description=kinds)
         self.clusters: dict[str, EmrCluster] = {}
         for name, spec in clusters.items():
-            props = spec.cluster
-            if spec.warehouse_access:
-                # Releases 6.4-6.9 need the connector's jars named; later ones ship them on the classpath.
-                connector = spark_redshift_configurations(props.release_label)
-                props = dataclasses.replace(props, configurations=(*props.configurations, *connector))
             cluster = EmrCluster(
                 self,
                 name,
-                props=props,
+                props=spec.cluster,
                 network=network,
                 security_groups=security_groups,
                 log_bucket=lake.bucket(Zone.LOGS),
@@ -57,6 +51,8 @@ class ComputeStack(PlatformStack):
             grant_zone_access(lake, catalog, cluster.instance_role, read=spec.read, write=spec.write)
             if spec.warehouse_access:
                 warehouse.grant_data_api(cluster.instance_role)
+                # Releases 6.4-6.9 need the connector's jars named; later ones ship them on the classpath.
+                cluster.add_configurations(spark_redshift_configurations(spec.cluster.release_label))
             key = name.lower()
             self.export(f"Cluster{name}Id", cluster.cluster_id, name=f"cluster-{key}-id", description=f"{name} id")
             self.export(

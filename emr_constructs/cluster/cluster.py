@@ -19,6 +19,7 @@ from constructs import Construct
 from emr_constructs.arguments import checked_arguments
 from emr_constructs.cluster.applications import NON_YARN_APPLICATIONS
 from emr_constructs.cluster.artifacts import S3File, TlsCertificates
+from emr_constructs.cluster.configurations import Configuration, configuration_problems, merge_configurations
 from emr_constructs.cluster.enums import ScalingUnitType
 from emr_constructs.cluster.fleets import InstanceFleet, InstanceFleets
 from emr_constructs.cluster.groups import InstanceGroup, InstanceGroups
@@ -208,6 +209,20 @@ class EmrCluster(Construct):
         self._tag()
         self._warn(props)
         self._acknowledge(props)
+
+    @checked_arguments
+    def add_configurations(self, configurations: Sequence[Configuration]) -> None:
+        """Merge more configuration classifications into the cluster's; for a property set twice, these win.
+
+        For what the composing code knows and the props do not (a connector's jars for the release, say), so the
+        props stay as given and their rules run once. Each added classification is checked like
+        ``props.configurations``. EMR replaces a running cluster whose configurations change.
+        """
+        checks = Checks()
+        checks.extend(configuration_problems(configurations, "add_configurations"))
+        checks.raise_if_any(self.node.path)
+        self.configurations = merge_configurations(self.configurations, configurations)
+        self.resource.configurations = [c.to_cfn() for c in self.configurations] or None
 
     # -- attributes -----------------------------------------------------------------------------------
 

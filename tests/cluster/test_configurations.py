@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
+from aws_cdk.assertions import Template
+
+from emr_constructs.arguments import EmrTypeError
 from emr_constructs.cluster import (
     Application,
     ClusterProps,
     Configuration,
+    EmrCluster,
     glue_data_catalog_metastore,
     maximize_resource_allocation,
     merge_configurations,
@@ -17,6 +24,9 @@ from emr_constructs.cluster.configurations import (
     METASTORE_FACTORY_PROPERTY,
     configuration_problems,
 )
+from emr_constructs.errors import EmrConfigError
+from tests.cluster.builders import platform
+from tests.support import new_stack
 
 GLUE = {METASTORE_FACTORY_PROPERTY: GLUE_METASTORE_CLIENT_FACTORY}
 
@@ -108,3 +118,45 @@ def test_cluster_props_merge_helpers_with_user_configurations() -> None:
 
 def test_default_props_have_no_configurations() -> None:
     assert ClusterProps().effective_configurations() == ()
+
+
+def _cluster(props: ClusterProps) -> tuple[Any, EmrCluster]:
+    stack = new_stack()
+    return stack, EmrCluster(stack, "Cluster", props=props, **platform(stack).cluster_args())
+
+
+def test_add_configurations_merges_after_the_props_and_wins() -> None:
+    stack, cluster = _cluster(ClusterProps(spark_defaults={"spark.sql.shuffle.partitions": "64"}))
+    cluster.add_configurations(
+        [
+            spark_defaults({"spark.sql.shuffle.partitions": "128", "spark.jars": "/opt/connector.jar"}),
+            Configuration(classification="hive-site", properties={"hive.execution.engine": "tez"}),
+        ]
+    )
+    expected = [
+        {
+            "Classification": "spark-defaults",
+            "ConfigurationProperties": {"spark.sql.shuffle.partitions": "128", "spark.jars": "/opt/connector.jar"},
+        },
+        {"Classification": "hive-site", "ConfigurationProperties": {"hive.execution.engine": "tez"}},
+    ]
+    Template.from_stack(stack).has_resource_properties("AWS::EMR::Cluster", {"Configurations": expected})
+    assert [c.classification for c in cluster.configurations] == ["spark-defaults", "hive-site"]
+
+
+def test_add_configurations_refuses_a_classification_twice_with_the_path() -> None:
+    _, cluster = _cluster(ClusterProps())
+    twice = [Configuration(classification="core-site"), Configuration(classification="core-site")]
+    with pytest.raises(EmrConfigError) as raised:
+        cluster.add_configurations(twice)
+    assert str(raised.value) == (
+        "Test/Cluster: add_configurations[1].classification='core-site' is invalid: classification appears twice "
+        "at the same level; EMR rejects duplicate classifications; allowed: each classification once: put all its "
+        "properties in one entry"
+    )
+
+
+def test_add_configurations_refuses_a_wrong_type_by_name() -> None:
+    _, cluster = _cluster(ClusterProps())
+    with pytest.raises(EmrTypeError, match=r"configurations=.*str.* is invalid: wrong type"):
+        cluster.add_configurations("spark-defaults")  # type: ignore[arg-type]
