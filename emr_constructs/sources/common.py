@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
+from aws_cdk import RemovalPolicy
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from emr_constructs.errors import Checks
@@ -20,6 +23,29 @@ def require_arn(checks: Checks, field: str, value: str | None, pattern: re.Patte
 
 def require_key_arn(checks: Checks, field: str, value: str | None) -> None:
     require_arn(checks, field, value, _KMS_KEY_ARN, "arn:aws:kms:<region>:<account>:key/<key id> (not an alias)")
+
+
+def brought_key(owner: Construct, key_arn: str | None) -> kms.IKey | None:
+    """The key a brought resource names, as ``owner``'s ``Key`` (none: the resource uses an AWS owned key)."""
+    return kms.Key.from_key_arn(owner, "Key", key_arn) if key_arn is not None else None
+
+
+def own_key(owner: Construct, what: str, policy: RemovalPolicy) -> kms.Key:
+    """A created resource's own key, as ``owner``'s ``Key``: rotation on, removed only with the resource."""
+    return kms.Key(
+        owner, "Key", description=f"{what} {owner.node.path}", enable_key_rotation=True, removal_policy=policy
+    )
+
+
+def grant_with_key(
+    grant: iam.Grant, role: iam.IGrantable, key: kms.IKey | None, key_actions: tuple[str, ...]
+) -> iam.Grant:
+    """``grant`` plus ``key_actions`` on ``key`` alone (nothing when the data is under an AWS owned key)."""
+    if key is None:
+        return grant
+    return grant.combine(
+        iam.Grant.add_to_principal(grantee=role, actions=list(key_actions), resource_arns=[key.key_arn])
+    )
 
 
 class IngressRules:

@@ -19,7 +19,7 @@ from emr_constructs.errors import Checks, Problem
 from emr_constructs.policy.acknowledge import acknowledge
 from emr_constructs.props import ValidatedProps
 from emr_constructs.removal import safe_removal_policy
-from emr_constructs.sources.common import require_arn, require_key_arn
+from emr_constructs.sources.common import brought_key, grant_with_key, own_key, require_arn, require_key_arn
 from emr_constructs.sources.compute import IDataCompute
 
 #: What the EMR DynamoDB connector and the workloads' boto3 sink call (no stream, no index, no admin actions).
@@ -129,19 +129,13 @@ class DynamoTable(Construct):
         self.props = props
         self.key: kms.IKey | None
         if props.table_arn is not None:
-            self.key = kms.Key.from_key_arn(self, "Key", props.key_arn) if props.key_arn is not None else None
+            self.key = brought_key(self, props.key_arn)
             self.table: dynamodb.ITable = dynamodb.Table.from_table_attributes(
                 self, "Resource", table_arn=props.table_arn, encryption_key=self.key
             )
             return
         policy = safe_removal_policy(self, removal_policy)
-        self.key = kms.Key(
-            self,
-            "Key",
-            description=f"DynamoDB table {self.node.path}",
-            enable_key_rotation=True,
-            removal_policy=policy,
-        )
+        self.key = own_key(self, "DynamoDB table", policy)
         self.table = dynamodb.Table(
             self,
             "Resource",
@@ -191,13 +185,7 @@ class DynamoTable(Construct):
 
     def _grant(self, compute: IDataCompute, actions: tuple[str, ...], key_actions: tuple[str, ...]) -> iam.Grant:
         grant = iam.Grant.add_to_principal(grantee=compute.role, actions=list(actions), resource_arns=[self.table_arn])
-        if self.key is not None:
-            grant = grant.combine(
-                iam.Grant.add_to_principal(
-                    grantee=compute.role, actions=list(key_actions), resource_arns=[self.key.key_arn]
-                )
-            )
-        return grant
+        return grant_with_key(grant, compute.role, self.key, key_actions)
 
 
 @dataclass(frozen=True, kw_only=True)

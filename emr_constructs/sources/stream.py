@@ -17,7 +17,7 @@ from emr_constructs.errors import Checks, Problem
 from emr_constructs.policy.acknowledge import acknowledge
 from emr_constructs.props import ValidatedProps
 from emr_constructs.removal import safe_removal_policy
-from emr_constructs.sources.common import require_arn, require_key_arn
+from emr_constructs.sources.common import brought_key, grant_with_key, own_key, require_arn, require_key_arn
 from emr_constructs.sources.compute import IDataCompute
 
 #: What the Flink Kinesis source and Spark's Kinesis reader call on the stream (polling).
@@ -129,19 +129,13 @@ class KinesisStream(Construct):
         self.props = props
         self.key: kms.IKey | None
         if props.stream_arn is not None:
-            self.key = kms.Key.from_key_arn(self, "Key", props.key_arn) if props.key_arn is not None else None
+            self.key = brought_key(self, props.key_arn)
             self.stream: kinesis.IStream = kinesis.Stream.from_stream_attributes(
                 self, "Resource", stream_arn=props.stream_arn, encryption_key=self.key
             )
         else:
             policy = safe_removal_policy(self, removal_policy)
-            self.key = kms.Key(
-                self,
-                "Key",
-                description=f"Kinesis data stream {self.node.path}",
-                enable_key_rotation=True,
-                removal_policy=policy,
-            )
+            self.key = own_key(self, "Kinesis data stream", policy)
             self.stream = kinesis.Stream(
                 self,
                 "Resource",
@@ -195,8 +189,4 @@ class KinesisStream(Construct):
         return self._grant_key(grant, compute, KEY_WRITE_ACTIONS)
 
     def _grant_key(self, grant: iam.Grant, compute: IDataCompute, actions: tuple[str, ...]) -> iam.Grant:
-        if self.key is None:
-            return grant
-        return grant.combine(
-            iam.Grant.add_to_principal(grantee=compute.role, actions=list(actions), resource_arns=[self.key.key_arn])
-        )
+        return grant_with_key(grant, compute.role, self.key, actions)
