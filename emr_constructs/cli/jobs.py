@@ -173,25 +173,3 @@ def follow_until_done(
         if timeout_seconds is not None and elapsed >= timeout_seconds:
             raise FollowTimeout(item)
         sleep(next(intervals))
-
-
-def follow(
-    emr: Any,
-    cluster_id: str,
-    step_id: str,
-    *,
-    sleep: Callable[[float], None],
-    clock: Callable[[], float],
-    max_poll_seconds: float = DEFAULT_MAX_POLL_SECONDS,
-    timeout_seconds: float | None = None,
-    on_poll: Callable[[StepInfo, float], None] = lambda step, elapsed: None,
-) -> StepInfo:
-    """Poll the step until it reaches a final state (see :func:`follow_until_done`)."""
-    return follow_until_done(
-        lambda: describe_step(emr, cluster_id, step_id),
-        sleep=sleep,
-        clock=clock,
-        max_poll_seconds=max_poll_seconds,
-        timeout_seconds=timeout_seconds,
-        on_poll=on_poll,
-    )

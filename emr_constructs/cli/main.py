@@ -177,29 +177,15 @@ def _submit(run: _Run) -> int:
     if not run.args.wait:
         run.print(f"logs: {logs_at or 'the cluster has no log URI'}")
         return 0
-    progress = _Progress(run.err, step_id)
-    try:
-        final = jobs.follow(
-            emr,
-            ref.cluster_id,
-            step_id,
-            sleep=run.sleep,
-            clock=run.clock,
-            max_poll_seconds=run.args.poll_seconds,
-            timeout_seconds=run.args.timeout,
-            on_poll=progress.update,
-        )
-    except jobs.FollowTimeout as stopped:
-        progress.close()
-        run.print(f"step {step_id} is still {stopped.step.state} after {render.duration(run.args.timeout)}")
-        run.print(f"logs: {logs_at}")
-        return EXIT_FAILED
-    except KeyboardInterrupt:
-        progress.close()
-        run.print(f"stopped following step {step_id}; it keeps running: emr-platform steps --cluster {ref.cluster_id}")
-        return 130
-    progress.close()
-    run.print(f"step {step_id} {final.state}")
+    final = _follow(
+        run,
+        f"step {step_id}",
+        lambda: jobs.describe_step(emr, ref.cluster_id, step_id),
+        logs_at=logs_at,
+        resume=f"emr-platform steps --cluster {ref.cluster_id}",
+    )
+    if isinstance(final, int):
+        return final
     if final.state != jobs.COMPLETED:
         if final.failure:
             run.print(f"reason: {final.failure}")
@@ -237,10 +223,33 @@ def _submit_job_run(run: _Run, script: jobs.Script) -> int:
     if not run.args.wait:
         run.print(f"logs: {logs_at or 'the application exports no log URI'}")
         return 0
-    progress = _Progress(run.err, run_id)
+    final = _follow(
+        run,
+        f"job run {run_id}",
+        lambda: serverless.get_job_run(client, ref.application_id, run_id),
+        logs_at=logs_at,
+        resume=f"emr-platform steps --app {ref.name}",
+    )
+    if isinstance(final, int):
+        return final
+    if final.state != serverless.SUCCESS and final.details:
+        run.print(f"reason: {final.details}")
+    run.print(f"logs: {logs_at or 'the application exports no log URI'}")
+    return 0 if final.state == serverless.SUCCESS else EXIT_FAILED
+
+
+def _follow(
+    run: _Run, what: str, describe: Callable[[], jobs.TrackedT], *, logs_at: str | None, resume: str
+) -> jobs.TrackedT | int:
+    """Follow ``what`` (a step or a job run) to its final state with progress on stderr, and print that state.
+
+    Returns the exit code instead when it was still running at ``--timeout`` or the operator pressed Ctrl-C
+    (it keeps running either way; ``resume`` says how to look at it again).
+    """
+    progress = _Progress(run.err, what.rsplit(" ", 1)[-1])
     try:
         final = jobs.follow_until_done(
-            lambda: serverless.get_job_run(client, ref.application_id, run_id),
+            describe,
             sleep=run.sleep,
             clock=run.clock,
             max_poll_seconds=run.args.poll_seconds,
@@ -249,19 +258,16 @@ def _submit_job_run(run: _Run, script: jobs.Script) -> int:
         )
     except jobs.FollowTimeout as stopped:
         progress.close()
-        run.print(f"job run {run_id} is still {stopped.step.state} after {render.duration(run.args.timeout)}")
+        run.print(f"{what} is still {stopped.step.state} after {render.duration(run.args.timeout)}")
         run.print(f"logs: {logs_at}")
         return EXIT_FAILED
     except KeyboardInterrupt:
         progress.close()
-        run.print(f"stopped following job run {run_id}; it keeps running: emr-platform steps --app {ref.name}")
+        run.print(f"stopped following {what}; it keeps running: {resume}")
         return 130
     progress.close()
-    run.print(f"job run {run_id} {final.state}")
-    if final.state != serverless.SUCCESS and final.details:
-        run.print(f"reason: {final.details}")
-    run.print(f"logs: {logs_at or 'the application exports no log URI'}")
-    return 0 if final.state == serverless.SUCCESS else EXIT_FAILED
+    run.print(f"{what} {final.state}")
+    return final
 
 
 def _job_args(args: list[str]) -> list[str]:

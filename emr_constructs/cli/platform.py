@@ -15,8 +15,9 @@ A ``j-...`` cluster id or an application id needs neither: ``cluster_by_id``/``a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from emr_constructs.cli.errors import CliError
 from emr_constructs.discovery import (
@@ -30,6 +31,8 @@ from emr_constructs.discovery import (
     export_name,
     read_tags,
 )
+
+RefT = TypeVar("RefT")
 
 __all__ = [
     "ARTIFACTS_BUCKET",
@@ -147,22 +150,18 @@ class Platform:
 
     def cluster(self, selector: str | None) -> ClusterRef:
         """The cluster named ``selector`` (its settings key, or its ``j-...`` id); the only one when ``None``."""
-        clusters = self.clusters
-        if not clusters:
-            raise CliError(
-                f"environment {self.env!r} has no active cluster in {self.region}: none is tagged "
-                f"{ENVIRONMENT_TAG}={self.env} or exported by its stacks; deploy its compute stack, "
-                f"or pass --cluster j-... to use any cluster by id"
-            )
-        known = ", ".join(f"{c.name} ({c.cluster_id})" for c in clusters)
-        if selector is None:
-            if len(clusters) == 1:
-                return clusters[0]
-            raise CliError(f"pass --cluster NAME or --cluster j-...: environment {self.env!r} has clusters: {known}")
-        for cluster in clusters:
-            if selector in (cluster.name, cluster.cluster_id):
-                return cluster
-        raise CliError(f"no cluster {selector!r} in environment {self.env!r} ({self.region}); its clusters: {known}")
+        return _select(
+            self.clusters,
+            selector,
+            matches=lambda c, wanted: wanted in (c.name, c.cluster_id),
+            label=lambda c: f"{c.name} ({c.cluster_id})",
+            none=f"environment {self.env!r} has no active cluster in {self.region}: none is tagged "
+            f"{ENVIRONMENT_TAG}={self.env} or exported by its stacks; deploy its compute stack, "
+            f"or pass --cluster j-... to use any cluster by id",
+            several=f"pass --cluster NAME or --cluster j-...: environment {self.env!r} has clusters",
+            unknown=f"in environment {self.env!r} ({self.region}); its clusters",
+            kind="cluster",
+        )
 
     @property
     def applications(self) -> tuple[ApplicationRef, ...]:
@@ -190,24 +189,17 @@ class Platform:
 
     def application(self, selector: str | None) -> ApplicationRef:
         """The application named ``selector`` (its construct id lowercased, its EMR name or its id)."""
-        applications = self.applications
-        if not applications:
-            raise CliError(
-                f"environment {self.env!r} has no EMR Serverless application in {self.region}: none is tagged "
-                f"{ENVIRONMENT_TAG}={self.env} or exported by its stacks; deploy its compute stack, "
-                f"or pass --app APPLICATION-ID to use any application by id"
-            )
-        known = ", ".join(f"{a.name} ({a.application_id})" for a in applications)
-        if selector is None:
-            if len(applications) == 1:
-                return applications[0]
-            raise CliError(f"pass --app NAME: environment {self.env!r} has applications: {known}")
-        for application in applications:
-            if selector.lower() in (application.name.lower(), application.application_id):
-                return application
-        raise CliError(
-            f"no EMR Serverless application {selector!r} in environment {self.env!r} ({self.region}); "
-            f"its applications: {known}"
+        return _select(
+            self.applications,
+            selector,
+            matches=lambda a, wanted: wanted.lower() in (a.name.lower(), a.application_id),
+            label=lambda a: f"{a.name} ({a.application_id})",
+            none=f"environment {self.env!r} has no EMR Serverless application in {self.region}: none is tagged "
+            f"{ENVIRONMENT_TAG}={self.env} or exported by its stacks; deploy its compute stack, "
+            f"or pass --app APPLICATION-ID to use any application by id",
+            several=f"pass --app NAME: environment {self.env!r} has applications",
+            unknown=f"in environment {self.env!r} ({self.region}); its applications",
+            kind="EMR Serverless application",
         )
 
 
@@ -321,3 +313,28 @@ def _listed_exports(cloudformation: Any, env: str) -> dict[str, str]:
             if export["Name"].startswith(prefix):
                 found[export["Name"]] = export["Value"]
     return found
+
+
+def _select(
+    found: Sequence[RefT],
+    selector: str | None,
+    *,
+    matches: Callable[[RefT, str], bool],
+    label: Callable[[RefT], str],
+    none: str,
+    several: str,
+    unknown: str,
+    kind: str,
+) -> RefT:
+    """The one of ``found`` that ``selector`` names, or the only one; otherwise an error listing them."""
+    if not found:
+        raise CliError(none)
+    known = ", ".join(label(item) for item in found)
+    if selector is None:
+        if len(found) == 1:
+            return found[0]
+        raise CliError(f"{several}: {known}")
+    for item in found:
+        if matches(item, selector):
+            return item
+    raise CliError(f"no {kind} {selector!r} {unknown}: {known}")
