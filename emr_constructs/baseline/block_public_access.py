@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from aws_cdk import Acknowledgment, CfnResource, Duration, Stack, Stage, Token, Validations
+from aws_cdk import CfnResource, Duration, Stack, Stage, Token
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import custom_resources as cr
@@ -22,11 +22,10 @@ from constructs import Construct, IConstruct
 
 from emr_constructs.arguments import checked_arguments
 from emr_constructs.errors import Checks, EmrConfigError, Problem
+from emr_constructs.policy.acknowledge import acknowledge_sdk_call
 
 #: The resource type in the template; ``emr-platform preflight`` reads the permitted ranges from it.
 RESOURCE_TYPE = "Custom::EmrBlockPublicAccess"
-#: The construct id aws-cdk-lib gives the singleton handler of every ``AwsCustomResource`` in a stack.
-_HANDLER_ID = "AWS679f53fac002430cb0da5b7982bd2287"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -122,41 +121,11 @@ class EmrBlockPublicAccess(Construct):
         self._acknowledge()
 
     def _acknowledge(self) -> None:
-        handler = {
-            "NIST.800.53.R5-LambdaConcurrency": "the handler runs once per deployment of this construct; reserved "
-            "concurrency would withhold account capacity for nothing",
-            "HIPAA.Security-LambdaConcurrency": "as NIST.800.53.R5-LambdaConcurrency: one run per deployment",
-            "NIST.800.53.R5-LambdaDLQ": "CloudFormation invokes the handler synchronously and fails the deploy on "
-            "error; a dead-letter queue would never receive an event",
-            "HIPAA.Security-LambdaDLQ": "as NIST.800.53.R5-LambdaDLQ: synchronous invocation by CloudFormation",
-            "Serverless-LambdaDLQ": "as NIST.800.53.R5-LambdaDLQ: synchronous invocation by CloudFormation",
-            "NIST.800.53.R5-LambdaInsideVPC": "the handler only calls the EMR control-plane API and touches no data; "
-            "in a VPC it would need a NAT gateway or an EMR endpoint in the account's baseline",
-            "HIPAA.Security-LambdaInsideVPC": "as NIST.800.53.R5-LambdaInsideVPC: control-plane call only, no data",
-            "PCI.DSS.321-LambdaInsideVPC": "as NIST.800.53.R5-LambdaInsideVPC: control-plane call only, no data",
-            "Serverless-LambdaTracing": "one control-plane call per deployment; its outcome is in CloudFormation's "
-            "events and the function's log",
-        }
-        # AwsCustomResource's handler is one function per stack, beside the construct rather than under it.
-        function = Stack.of(self).node.try_find_child(_HANDLER_ID)
-        if function is not None:
-            for rule, reason in handler.items():
-                Validations.of(function).acknowledge(Acknowledgment(id=rule, reason=reason))
-        reasons = {
-            "NIST.800.53.R5-CloudWatchLogGroupEncrypted": "the handler's log holds only the API call and its port "
-            "numbers, no data; CloudWatch Logs encrypts it at rest with its own key",
-            "HIPAA.Security-CloudWatchLogGroupEncrypted": "as NIST.800.53.R5-CloudWatchLogGroupEncrypted: no data",
-            "PCI.DSS.321-CloudWatchLogGroupEncrypted": "as NIST.800.53.R5-CloudWatchLogGroupEncrypted: no data",
-            "AwsSolutions-IAM5[Resource::*]": "elasticmapreduce:PutBlockPublicAccessConfiguration supports no "
-            "resource-level permission (Service Authorization Reference), so its only resource is '*'; the policy "
-            "allows that one action only",
-            "NIST.800.53.R5-IAMNoInlinePolicy": "the custom resource's role holds one inline statement for its one "
-            "action; a managed policy would be reusable by other roles, which is not wanted",
-            "HIPAA.Security-IAMNoInlinePolicy": "as NIST.800.53.R5-IAMNoInlinePolicy: one action for this role only",
-            "PCI.DSS.321-IAMNoInlinePolicy": "as NIST.800.53.R5-IAMNoInlinePolicy: one action for this role only",
-        }
-        for rule, reason in reasons.items():
-            Validations.of(self).acknowledge(Acknowledgment(id=rule, reason=reason))
+        acknowledge_sdk_call(
+            self,
+            action="elasticmapreduce:PutBlockPublicAccessConfiguration",
+            touches="EMR's account-level block public access setting and its port numbers",
+        )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -28,12 +28,14 @@ class GuardRule(StrEnum):
     LAMBDA_IN_VPC = "lambda_inside_vpc_check"  # CT.LAMBDA.PR.3
     SQS_DLQ = "sqs_dlq_check"  # CT.SQS.PR.1
     LOG_GROUP_RETENTION = "cloudwatch_log_group_retention_period_check"  # CT.CLOUDWATCH.PR.2
+    LOG_GROUP_ENCRYPTED = "cloudwatch_log_group_encrypted_check"  # CT.CLOUDWATCH.PR.3
     REDSHIFT_AUDIT_LOGGING = "redshift_cluster_audit_logging_enabled_check"  # CT.REDSHIFT.PR.2
     # The library's rules (rules/security_group_egress.guard): inline and separate egress rules.
     EGRESS_OPEN_TO_WORLD = "security_group_egress_open_to_world_check"
     EGRESS_RESOURCE_OPEN_TO_WORLD = "security_group_egress_resource_open_to_world_check"
     EGRESS_ALL_PROTOCOLS = "security_group_egress_all_protocols_check"
     EGRESS_RESOURCE_ALL_PROTOCOLS = "security_group_egress_resource_all_protocols_check"
+    EGRESS_DECLARED = "security_group_egress_declared_check"
 
 
 def guard_validator(*, control_tower: bool = True, extra_rules: Iterable[str | Path] = ()) -> CfnGuardValidator:

@@ -6,6 +6,7 @@ Other constructs take an :class:`IPlatformNetwork`, which both :class:`DataPlatf
 
 from emr_constructs.network.existing import ExistingNetwork
 from emr_constructs.network.interfaces import IPlatformNetwork
+from emr_constructs.network.prefix_lists import AwsManagedPrefixList, GatewayService
 from emr_constructs.network.props import (
     CLOUDWATCH_RETENTION_DAYS,
     ExistingNetworkProps,
@@ -18,12 +19,14 @@ from emr_constructs.network.vpc import DataPlatformVpc
 
 __all__ = [
     "CLOUDWATCH_RETENTION_DAYS",
+    "AwsManagedPrefixList",
     "DataPlatformVpc",
     "EmrEgress",
     "EmrSecurityGroups",
     "ExistingNetwork",
     "ExistingNetworkProps",
     "FlowLogTrafficType",
+    "GatewayService",
     "IPlatformNetwork",
     "InterfaceEndpoint",
     "VpcProps",

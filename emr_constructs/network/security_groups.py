@@ -11,7 +11,7 @@ from constructs import Construct, DependencyGroup
 from emr_constructs.arguments import checked_arguments
 from emr_constructs.errors import Checks
 from emr_constructs.guard import GuardRule, acknowledge_guard
-from emr_constructs.network.prefix_lists import prefix_list_problems
+from emr_constructs.network.prefix_lists import AwsManagedPrefixList, GatewayService, prefix_list_problems
 from emr_constructs.tags import tag_for_emr_managed_policy
 
 #: The cluster's primary node calls the EMR service through the service-access group on this port.
@@ -19,11 +19,6 @@ SERVICE_ACCESS_INGRESS_PORT = 9443
 #: The EMR service (through the service-access group) reaches the cluster managers on the nodes here.
 CLUSTER_MANAGER_PORT = 8443
 HTTPS = 443
-_HTTPS_ANYWHERE_REASON = (
-    "HTTPS (TCP 443) only, for S3 through the gateway endpoint: no s3_prefix_list_id was given (it is "
-    "region-specific and the library makes no lookup at synth). In a VPC without a NAT gateway this reaches "
-    "only the VPC's endpoints."
-)
 
 
 class EmrEgress(StrEnum):
@@ -33,8 +28,9 @@ class EmrEgress(StrEnum):
     """All traffic to 0.0.0.0/0, as the groups EMR creates itself (acknowledged in the template)."""
     VPC_ENDPOINTS = "vpc-endpoints"
     """Only what a cluster in a private subnet needs: all traffic among the cluster's own groups, TCP 9443 from
-    the primary node to the service-access group, HTTPS to the interface endpoints' group and HTTPS to S3
-    (its prefix list when given). For VPCs whose AWS services are all reached through endpoints."""
+    the primary node to the service-access group, HTTPS to the interface endpoints' group, and HTTPS to the S3
+    and DynamoDB gateway endpoints' prefix lists. No rule to 0.0.0.0/0. For VPCs whose AWS services are all
+    reached through endpoints."""
 
 
 _OPEN_EGRESS_REASON = (
@@ -80,6 +76,7 @@ class EmrSecurityGroups(Construct):
         egress: EmrEgress = EmrEgress.OPEN,
         endpoint_security_group: ec2.ISecurityGroup | None = None,
         s3_prefix_list_id: str | None = None,
+        dynamodb_prefix_list_id: str | None = None,
     ) -> None:
         """:param egress: default OPEN, EMR's own default; VPC_ENDPOINTS where every AWS service the cluster
             uses has an endpoint in the VPC (EMR Management Guide, "Working with Amazon EMR-managed security
@@ -87,22 +84,27 @@ class EmrSecurityGroups(Construct):
         :param endpoint_security_group: the interface endpoints' group (``DataPlatformVpc.endpoint_security_group``),
             reached over HTTPS with VPC_ENDPOINTS.
         :param s3_prefix_list_id: the region's S3 prefix list (``pl-...``); with VPC_ENDPOINTS, HTTPS to S3 goes
-            only to it. Default none: HTTPS to any address, acknowledged in the template.
+            only to it. Default: found at deployment (:class:`AwsManagedPrefixList`, ``S3PrefixList``).
+        :param dynamodb_prefix_list_id: the region's DynamoDB prefix list, likewise (``DynamoDbPrefixList``).
         """
         super().__init__(scope, id)
         checks = Checks()
-        if s3_prefix_list_id is not None and not Token.is_unresolved(s3_prefix_list_id):
-            checks.extend(prefix_list_problems("s3_prefix_list_id", s3_prefix_list_id))
+        given = {"s3_prefix_list_id": s3_prefix_list_id, "dynamodb_prefix_list_id": dynamodb_prefix_list_id}
+        for field, value in given.items():
+            if value is not None and not Token.is_unresolved(value):
+                checks.extend(prefix_list_problems(field, value))
         restricted = EmrEgress(egress) == EmrEgress.VPC_ENDPOINTS
         checks.require(
-            restricted or (endpoint_security_group is None and s3_prefix_list_id is None),
+            restricted or (endpoint_security_group is None and not any(v is not None for v in given.values())),
             "egress",
             EmrEgress(egress).value,
-            "endpoint_security_group and s3_prefix_list_id only narrow restricted egress",
+            "endpoint_security_group and the prefix list ids only narrow restricted egress",
             EmrEgress.VPC_ENDPOINTS.value,
         )
         checks.raise_if_any(self.node.path)
         self.egress = EmrEgress(egress)
+        #: The gateway endpoints' prefix lists HTTPS may go to (restricted egress only): given, or looked up.
+        self.prefix_list_ids: dict[GatewayService, str] = {}
         self.primary = self._group(
             "Primary",
             vpc,
@@ -131,13 +133,12 @@ class EmrSecurityGroups(Construct):
         )
         self.service_access_egress_to_primary = self._egress_to("ServiceAccessToPrimary", self.primary, "primary node")
         self.service_access_egress_to_core = self._egress_to("ServiceAccessToCore", self.core, "core and task nodes")
-        self.rules.add(
-            self.service_access_ingress_from_primary,
-            self.service_access_egress_to_primary,
-            self.service_access_egress_to_core,
-        )
+        self.rules.add(self.service_access_ingress_from_primary)
         if restricted:
-            self._restrict_egress(endpoint_security_group, s3_prefix_list_id)
+            self._restrict_egress(
+                endpoint_security_group,
+                {GatewayService.S3: s3_prefix_list_id, GatewayService.DYNAMODB: dynamodb_prefix_list_id},
+            )
         else:
             for group in (self.primary, self.core):
                 acknowledge_guard(
@@ -151,56 +152,84 @@ class EmrSecurityGroups(Construct):
         Redshift admits to let "the cluster" connect, e.g. ``redshift_group.add_ingress_rule(g, port)``."""
         return (self.primary, self.core)
 
-    def _restrict_egress(self, endpoints: ec2.ISecurityGroup | None, s3_prefix_list_id: str | None) -> None:
+    def _restrict_egress(
+        self, endpoints: ec2.ISecurityGroup | None, prefix_lists: dict[GatewayService, str | None]
+    ) -> None:
+        # Every rule is a separate resource the groups do not know of, so CDK keeps each group's inline
+        # "disallow all" placeholder: a group with no inline egress rule would get EC2's default rule (all
+        # traffic to 0.0.0.0/0), which separate egress resources do not remove.
         nodes = {"Primary": self.primary, "Core": self.core}
         for source_name, source in nodes.items():
             for target_name, target in nodes.items():
-                self.rules.add(
-                    ec2.CfnSecurityGroupEgress(
-                        self,
-                        f"{source_name}To{target_name}",
-                        group_id=source.security_group_id,
-                        destination_security_group_id=target.security_group_id,
-                        ip_protocol="-1",
-                        description=f"EMR: {source_name.lower()} nodes reach the cluster's {target_name.lower()} nodes",
-                    )
+                self._egress(
+                    f"{source_name}To{target_name}",
+                    source,
+                    f"EMR: {source_name.lower()} nodes reach the cluster's {target_name.lower()} nodes",
+                    to_group=target,
                 )
-        self.rules.add(
-            ec2.CfnSecurityGroupEgress(
-                self,
-                "PrimaryToServiceAccess",
-                group_id=self.primary.security_group_id,
-                destination_security_group_id=self.service_access.security_group_id,
-                ip_protocol="tcp",
-                from_port=SERVICE_ACCESS_INGRESS_PORT,
-                to_port=SERVICE_ACCESS_INGRESS_PORT,
-                description="EMR: the primary node reaches the EMR service through the service-access group",
-            )
+        self._egress(
+            "PrimaryToServiceAccess",
+            self.primary,
+            "EMR: the primary node reaches the EMR service through the service-access group",
+            to_group=self.service_access,
+            port=SERVICE_ACCESS_INGRESS_PORT,
         )
-        # The HTTPS rules CDK writes as resources under each group: the cluster must wait for them too.
-        self.rules.add(self.primary, self.core)
-        for group in nodes.values():
+        self.prefix_list_ids = {
+            service: given if given is not None else self._look_up(service) for service, given in prefix_lists.items()
+        }
+        for name, group in nodes.items():
             if endpoints is not None:
-                group.add_egress_rule(endpoints, ec2.Port.tcp(HTTPS), "HTTPS to the interface VPC endpoints")
-            if s3_prefix_list_id is not None:
-                group.add_egress_rule(
-                    ec2.Peer.prefix_list(s3_prefix_list_id), ec2.Port.tcp(HTTPS), "HTTPS to S3 (gateway endpoint)"
+                self._egress(
+                    f"{name}ToEndpoints", group, "HTTPS to the interface VPC endpoints", to_group=endpoints, port=HTTPS
                 )
-            else:
-                group.add_egress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(HTTPS), "HTTPS to S3 (gateway endpoint)")
-                acknowledge_guard(group, [GuardRule.EGRESS_OPEN_TO_WORLD], _HTTPS_ANYWHERE_REASON)
+            for service, prefix_list_id in self.prefix_list_ids.items():
+                label = "S3" if service == GatewayService.S3 else "DynamoDB"
+                self._egress(
+                    f"{name}To{label}",
+                    group,
+                    f"HTTPS to {label} (gateway endpoint)",
+                    to_prefix_list=prefix_list_id,
+                    port=HTTPS,
+                )
+
+    def _egress(
+        self,
+        id: str,
+        group: ec2.ISecurityGroup,
+        description: str,
+        *,
+        to_group: ec2.ISecurityGroup | None = None,
+        to_prefix_list: str | None = None,
+        port: int | None = None,
+    ) -> ec2.CfnSecurityGroupEgress:
+        """One egress rule of ``group`` as its own resource, which the cluster waits for (:attr:`rules`);
+        all traffic without ``port``, else TCP on that port."""
+        rule = ec2.CfnSecurityGroupEgress(
+            self,
+            id,
+            group_id=group.security_group_id,
+            destination_security_group_id=to_group.security_group_id if to_group is not None else None,
+            destination_prefix_list_id=to_prefix_list,
+            ip_protocol="-1" if port is None else "tcp",
+            from_port=port,
+            to_port=port,
+            description=description,
+        )
+        self.rules.add(rule)
+        return rule
+
+    def _look_up(self, service: GatewayService) -> str:
+        id = "S3PrefixList" if service == GatewayService.S3 else "DynamoDbPrefixList"
+        return AwsManagedPrefixList(self, id, service=service).prefix_list_id
 
     def _group(self, id: str, vpc: ec2.IVpc, description: str, *, egress: bool) -> ec2.SecurityGroup:
         return ec2.SecurityGroup(self, id, vpc=vpc, description=description, allow_all_outbound=egress)
 
     def _egress_to(self, id: str, target: ec2.SecurityGroup, nodes: str) -> ec2.CfnSecurityGroupEgress:
-        return ec2.CfnSecurityGroupEgress(
-            self,
+        return self._egress(
             id,
-            group_id=self.service_access.security_group_id,
-            destination_security_group_id=target.security_group_id,
-            ip_protocol="tcp",
-            from_port=CLUSTER_MANAGER_PORT,
-            to_port=CLUSTER_MANAGER_PORT,
-            description=f"EMR: the service reaches the cluster manager on the {nodes}",
+            self.service_access,
+            f"EMR: the service reaches the cluster manager on the {nodes}",
+            to_group=target,
+            port=CLUSTER_MANAGER_PORT,
         )

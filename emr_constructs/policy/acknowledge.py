@@ -169,3 +169,55 @@ def acknowledge_wildcard_resources(grantee: iam.IGrantable, resources: Sequence[
         return
     _acknowledge_new(target, wildcard_resource_findings(target, resources), reason)
     target.node.add_validation(_AcknowledgeAfterPrepare(target, resources, reason))
+
+
+#: The construct id CDK gives the one Lambda function behind every ``AwsCustomResource`` of a stack.
+SDK_CALL_HANDLER_ID = "AWS679f53fac002430cb0da5b7982bd2287"
+
+
+def acknowledge_sdk_call(resource: IConstruct, *, action: str, touches: str) -> None:
+    """Acknowledge what CDK's ``AwsCustomResource`` brings, for one that makes one control-plane call.
+
+    ``action`` is the IAM action of the call, which has no resource-level permissions (so ``*``); ``touches``
+    says what it reads or changes (never data). The packs' Lambda rules go on the stack's one handler
+    function (beside ``resource``, not under it), the policy rules on ``resource``.
+    """
+    handler_reasons = {
+        "NIST.800.53.R5-LambdaConcurrency": "CDK's custom-resource handler runs once per deployment; reserved "
+        "concurrency would withhold account capacity for nothing",
+        "HIPAA.Security-LambdaConcurrency": "as NIST.800.53.R5-LambdaConcurrency: one run per deployment",
+        "NIST.800.53.R5-LambdaDLQ": "CloudFormation invokes the handler synchronously and fails the deploy on "
+        "error; a dead-letter queue would never receive an event",
+        "HIPAA.Security-LambdaDLQ": "as NIST.800.53.R5-LambdaDLQ: synchronous invocation by CloudFormation",
+        "Serverless-LambdaDLQ": "as NIST.800.53.R5-LambdaDLQ: synchronous invocation by CloudFormation",
+        "NIST.800.53.R5-LambdaInsideVPC": f"the handler only calls a control-plane API ({touches}) and touches no "
+        "data; in a VPC it would need a NAT gateway or an endpoint for that API",
+        "HIPAA.Security-LambdaInsideVPC": "as NIST.800.53.R5-LambdaInsideVPC: control-plane call only, no data",
+        "PCI.DSS.321-LambdaInsideVPC": "as NIST.800.53.R5-LambdaInsideVPC: control-plane call only, no data",
+        "Serverless-LambdaTracing": "one control-plane call per deployment; its outcome is in CloudFormation's "
+        "events and the function's log",
+        "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]": (
+            "CDK's handler role holds AWS's basic execution policy: it may write its own log streams, nothing else"
+        ),
+    }
+    log_reasons = {
+        f"{pack}-CloudWatchLogGroupEncrypted": f"the handler's log holds only the API call ({touches}), no data; "
+        "CloudWatch Logs encrypts it at rest with its own key"
+        for pack in ("NIST.800.53.R5", "HIPAA.Security", "PCI.DSS.321")
+    }
+    resource_reasons = {
+        "AwsSolutions-IAM5[Resource::*]": f"{action} supports no resource-level permission (Service Authorization "
+        "Reference), so its only resource is '*'; the policy allows that one action only",
+        **{
+            rule: "the custom resource's role holds one inline statement for its one action; a managed policy would "
+            "be reusable by other roles, which is not wanted"
+            for rule in INLINE_POLICY_RULES
+        },
+        **log_reasons,
+    }
+    handler = Stack.of(resource).node.try_find_child(SDK_CALL_HANDLER_ID)
+    if handler is not None:
+        for rule, reason in {**handler_reasons, **log_reasons}.items():
+            Validations.of(handler).acknowledge(Acknowledgment(id=rule, reason=reason))
+    for rule, reason in resource_reasons.items():
+        Validations.of(resource).acknowledge(Acknowledgment(id=rule, reason=reason))

@@ -43,6 +43,14 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Found, Fo
     ec2.CfnSecurityGroupEgress(
         stack, "SeparateEgress", group_id=closed.security_group_id, cidr_ip="0.0.0.0/0", ip_protocol="-1"
     )
+    placeholder = ec2.SecurityGroup(stack, "Placeholder", vpc=vpc, allow_all_outbound=False)
+    ec2.CfnSecurityGroupEgress(
+        stack,
+        "PlaceholderToPeer",
+        group_id=placeholder.security_group_id,
+        destination_security_group_id=peer.security_group_id,
+        ip_protocol="-1",
+    )
     restricted = kms.Key(stack, "Restricted")
     restrict_grants_to_aws_services(restricted)
     kms.Key(stack, "Plain")
@@ -84,9 +92,20 @@ def test_acknowledged_egress_is_suppressed_not_found(report: tuple[Found, Found,
     } <= suppressed
 
 
+def test_group_without_listed_egress_is_a_finding(report: tuple[Found, Found, Template]) -> None:
+    """CDK drops a closed group's placeholder when add_egress_rule writes a separate resource: EC2's default
+    all-traffic rule would stay. Rules written as separate resources beside the placeholder pass."""
+    found, _, template = report
+    resources = template.to_json()["Resources"].items()
+    [closed] = [b for k, b in resources if k.startswith("Closed") and b["Type"] == "AWS::EC2::SecurityGroup"]
+    assert "SecurityGroupEgress" not in closed["Properties"]
+    assert {f for f in found if f[1].startswith("S/Closed/")} == {(GuardRule.EGRESS_DECLARED, "S/Closed/Resource")}
+    assert not {f for f in found if f[1].startswith("S/Placeholder/")}
+
+
 def test_egress_to_a_security_group_passes(report: tuple[Found, Found, Template]) -> None:
     found, _, _ = report
-    assert not {f for f in found if f[1].startswith("S/Closed/")}
+    assert not {f for f in found if f[1].startswith("S/Peer/")}
 
 
 def test_key_with_grant_statement_passes_ct_kms_pr_3(report: tuple[Found, Found, Template]) -> None:

@@ -42,14 +42,62 @@ def _egress(resources: dict[str, Any], prefix: str) -> list[dict[str, Any]]:
     return rules
 
 
-def test_no_all_traffic_to_any_address() -> None:
-    _, resources = _build(s3_prefix_list_id="pl-6ea54007")
+ID_PATH = "PrefixLists.0.PrefixListId"
+#: CDK's "match no traffic" entry of a group with allow_all_outbound=False.
+NO_TRAFFIC = {
+    "CidrIp": "255.255.255.255/32",
+    "Description": "Disallow all traffic",
+    "FromPort": 252,
+    "IpProtocol": "icmp",
+    "ToPort": 86,
+}
+
+
+def _prefix_lists(egress: list[dict[str, Any]]) -> list[Any]:
+    return [rule["DestinationPrefixListId"] for rule in egress if "DestinationPrefixListId" in rule]
+
+
+@pytest.mark.parametrize("given", [True, False], ids=["given", "looked-up"])
+def test_no_all_traffic_to_any_address(given: bool) -> None:
+    ids = {"s3_prefix_list_id": "pl-6ea54007", "dynamodb_prefix_list_id": "pl-66a5400f"} if given else {}
+    _, resources = _build(**ids)
     for prefix in ("EmrGroupsPrimary", "EmrGroupsCore"):
         egress = _egress(resources, prefix)
-        assert not [rule for rule in egress if rule.get("CidrIp") == "0.0.0.0/0"]
-        assert {rule.get("DestinationPrefixListId") for rule in egress} >= {"pl-6ea54007"}
-        to_addresses = [rule for rule in egress if "DestinationSecurityGroupId" not in rule]
-        assert all(rule["IpProtocol"] == "tcp" and rule["FromPort"] == 443 for rule in to_addresses)
+        # Only CDK's placeholder names an address: it keeps EC2's default all-traffic rule off the group.
+        assert [rule for rule in egress if "CidrIp" in rule or "CidrIpv6" in rule] == [NO_TRAFFIC]
+        assert len(_prefix_lists(egress)) == 2
+        to_addresses = [rule for rule in egress if "DestinationSecurityGroupId" not in rule and rule != NO_TRAFFIC]
+        assert all((rule["IpProtocol"], rule["FromPort"], rule["ToPort"]) == ("tcp", 443, 443) for rule in to_addresses)
+    if given:
+        assert _prefix_lists(_egress(resources, "EmrGroupsCore")) == ["pl-6ea54007", "pl-66a5400f"]
+        assert not [b for b in resources.values() if b["Type"] == "Custom::AWS"]
+
+
+def test_prefix_lists_not_given_are_looked_up_at_deployment() -> None:
+    groups, resources = _build()
+    lookups = {k: b["Properties"] for k, b in resources.items() if b["Type"] == "Custom::AWS"}
+    by_service = {}
+    for logical_id, props in lookups.items():
+        call = props["Create"]["Fn::Join"][1]
+        assert call[0].startswith('{"action":"describeManagedPrefixLists","service":"EC2"')
+        assert call[1] == {"Ref": "AWS::Region"}
+        by_service[call[2].split('"')[0]] = logical_id
+    assert set(by_service) == {".s3", ".dynamodb"}
+    egress = _egress(resources, "EmrGroupsPrimary")
+    assert [(r["DestinationPrefixListId"], r["Description"]) for r in egress if "DestinationPrefixListId" in r] == [
+        ({"Fn::GetAtt": [by_service[".s3"], "PrefixLists.0.PrefixListId"]}, "HTTPS to S3 (gateway endpoint)"),
+        (
+            {"Fn::GetAtt": [by_service[".dynamodb"], "PrefixLists.0.PrefixListId"]},
+            "HTTPS to DynamoDB (gateway endpoint)",
+        ),
+    ]
+    # The lookup may describe prefix lists and nothing else.
+    policies = [b["Properties"]["PolicyDocument"] for b in resources.values() if b["Type"] == "AWS::IAM::Policy"]
+    statements = [st for doc in policies for st in doc["Statement"]]
+    assert {(st["Action"], st["Resource"]) for st in statements} == {("ec2:DescribeManagedPrefixLists", "*")}
+    # Nothing left to acknowledge on the groups: no rule to any address.
+    entries = [m.data for m in groups.primary.node.metadata if m.type == "aws:cdk:acknowledged-rules"]
+    assert entries == []
 
 
 def test_all_traffic_only_among_the_cluster_groups_and_9443_to_service_access() -> None:
@@ -65,20 +113,6 @@ def test_all_traffic_only_among_the_cluster_groups_and_9443_to_service_access() 
     assert egress_ids <= set(resources["Cluster"]["DependsOn"])
 
 
-def test_https_anywhere_without_prefix_list_is_acknowledged() -> None:
-    groups, resources = _build()
-    egress = _egress(resources, "EmrGroupsPrimary")
-    assert {
-        "CidrIp": "0.0.0.0/0",
-        "Description": "HTTPS to S3 (gateway endpoint)",
-        "FromPort": 443,
-        "IpProtocol": "tcp",
-        "ToPort": 443,
-    } in egress
-    entries = [m.data for m in groups.primary.node.metadata if m.type == "aws:cdk:acknowledged-rules"]
-    assert {f"{GUARD_PLUGIN}::{GuardRule.EGRESS_OPEN_TO_WORLD}"} == {k for e in entries for k in e}
-
-
 def test_open_egress_is_acknowledged_with_reason() -> None:
     stack = new_stack()
     network = ExistingNetwork(stack, "Network", props=NETWORK)
@@ -92,11 +126,12 @@ def test_open_egress_is_acknowledged_with_reason() -> None:
     assert all("EMR Management Guide" in reason for reason in acknowledged.values())
 
 
-def test_fails_s3_prefix_list_id() -> None:
+@pytest.mark.parametrize("field", ["s3_prefix_list_id", "dynamodb_prefix_list_id"])
+def test_fails_prefix_list_id(field: str) -> None:
     with pytest.raises(EmrConfigError) as caught:
-        _build(s3_prefix_list_id="pl-xyz")
+        _build(**{field: "pl-xyz"})
     assert str(caught.value) == (
-        "Test/EmrGroups: s3_prefix_list_id='pl-xyz' is invalid: not a prefix list id; "
+        f"Test/EmrGroups: {field}='pl-xyz' is invalid: not a prefix list id; "
         "allowed: pl- followed by 8 or 17 hex digits, e.g. 'pl-6ea54007'"
     )
 
@@ -107,7 +142,7 @@ def test_fails_narrowing_open_egress() -> None:
     with pytest.raises(EmrConfigError) as caught:
         EmrSecurityGroups(stack, "EmrGroups", vpc=network.vpc, s3_prefix_list_id="pl-6ea54007")
     assert str(caught.value) == (
-        "Test/EmrGroups: egress='open' is invalid: endpoint_security_group and s3_prefix_list_id only narrow "
+        "Test/EmrGroups: egress='open' is invalid: endpoint_security_group and the prefix list ids only narrow "
         "restricted egress; allowed: vpc-endpoints"
     )
 
@@ -115,4 +150,4 @@ def test_fails_narrowing_open_egress() -> None:
 @pytest.mark.parametrize("prefix_list", ["pl-6ea54007", "pl-0123456789abcdef0"])
 def test_shortest_and_longest_prefix_list_ids_synthesize(prefix_list: str) -> None:
     _, resources = _build(s3_prefix_list_id=prefix_list)
-    assert {r.get("DestinationPrefixListId") for r in _egress(resources, "EmrGroupsCore")} >= {prefix_list}
+    assert prefix_list in _prefix_lists(_egress(resources, "EmrGroupsCore"))

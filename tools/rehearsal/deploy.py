@@ -74,6 +74,8 @@ class StackResult:
     skipped: list[tuple[str, str]] = field(default_factory=list)
     """Resources moto has no model for: (logical id, type)."""
     custom_resources: list[tuple[str, str]] = field(default_factory=list)
+    sdk_calls: list[tuple[str, str]] = field(default_factory=list)
+    """``(logical id, Service.action)`` of the ``Custom::AWS`` resources whose call was made against moto."""
     references: list[ResolvedReference] = field(default_factory=list)
     clusters: list[ClusterSettled] = field(default_factory=list)
     applications: list[ApplicationCreated] = field(default_factory=list)
@@ -276,7 +278,9 @@ class Rehearsal:
             result.status = "CREATE_FAILED"
             result.reasons.append(f"moto failed creating the stack: {type(error).__name__}: {error}")
             return
-        result.custom_resources = [(s.logical_id, s.resource_type) for s in self._stand_ins[before:]]
+        created = self._stand_ins[before:]
+        result.custom_resources = [(s.logical_id, s.resource_type) for s in created if s.sdk_call is None]
+        result.sdk_calls = [(s.logical_id, s.sdk_call) for s in created if s.sdk_call is not None]
         described = cloudformation.describe_stacks(StackName=stack.stack_name)["Stacks"][0]
         result.status = described["StackStatus"]
         if not result.ok:

@@ -12,7 +12,10 @@ Every gap is recorded, so the report says exactly what the rehearsal did not che
 - ``AWS::KMS::Key`` tags: moto's model fails on CloudFormation's ``{Key, Value}`` tags; they are given to it in
   the KMS API's shape.
 - Custom resources: moto runs their Lambda handler in Docker. The rehearsal does not run handlers; it checks that
-  the provider function exists and marks the resource created without data.
+  the provider function exists and marks the resource created without data. CDK's ``Custom::AWS`` resources
+  (``AwsCustomResource``) are one SDK call each: the rehearsal makes that call against moto, as the handler
+  would, and gives the resource the response fields it asks for (``outputPaths``), so ``Fn::GetAtt`` on it
+  (a looked-up prefix list id, say) resolves to moto's answer.
 - ``AWS::EMR::Cluster``: moto ignores ``Instances.KeepJobFlowAliveWhenNoSteps``, ``Applications``, instance
   fleets/groups and ``ManagedScalingPolicy``, so a long-running cluster comes up TERMINATED and empty. The
   rehearsal sets the cluster's state, applications and node groups from the template.
@@ -192,11 +195,45 @@ def unsupported_resources(template: dict[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
+AWS_SDK_CALL = "Custom::AWS"
+
+
 @dataclass(frozen=True)
 class CustomResourceStandIn:
     stack_id: str
     logical_id: str
     resource_type: str
+    sdk_call: str | None = None
+    """``Service.action`` when the rehearsal made the resource's SDK call against moto."""
+
+
+def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    """A response as the handler flattens it: ``{"PrefixLists.0.PrefixListId": ...}``."""
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = ((str(i), v) for i, v in enumerate(value))
+    else:
+        return {prefix: value}
+    flat: dict[str, Any] = {}
+    for key, item in items:
+        flat.update(_flatten(item, f"{prefix}.{key}" if prefix else str(key)))
+    return flat
+
+
+def sdk_call_data(properties: dict[str, Any], region: str) -> tuple[str, dict[str, Any]]:
+    """Make a ``Custom::AWS`` resource's create call against moto; its call name and the fields it outputs."""
+    call = json.loads(properties["Create"])
+    service, action = call["service"], call["action"]
+    # The handler takes SDK v3 names ("EC2", "describeManagedPrefixLists"); boto3 wants "ec2", snake_case.
+    client = boto3.client(service.lower(), region_name=region)
+    method = re.sub(r"(?<!^)(?=[A-Z])", "_", action.removesuffix("Command")).lower()
+    response = getattr(client, method)(**call.get("parameters", {}))
+    response.pop("ResponseMetadata", None)
+    flat = _flatten(response)
+    paths = call.get("outputPaths")
+    data = {k: v for k, v in flat.items() if paths is None or any(k.startswith(p) for p in paths)}
+    return f"{service}.{action}", data
 
 
 @contextlib.contextmanager
@@ -218,12 +255,17 @@ def custom_resources_without_handlers() -> Iterator[list[CustomResourceStandIn]]
         region_name: str,
         **kwargs: Any,
     ) -> CustomModel:
-        lambda_backend(account_id, region_name).get_function(cloudformation_json["Properties"]["ServiceToken"])
+        properties = cloudformation_json["Properties"]
+        lambda_backend(account_id, region_name).get_function(properties["ServiceToken"])
         resource = CustomModel(region_name, str(uuid.uuid4()), kwargs["LogicalId"], resource_name)  # type: ignore[abstract]
-        resource.set_data({})
+        sdk_call: str | None = None
+        data: dict[str, Any] = {}
+        if kwargs["ResourceType"] == AWS_SDK_CALL:
+            sdk_call, data = sdk_call_data(properties, region_name)
+        resource.set_data(data)
         stack = cloudformation_backends[account_id][region_name].get_stack(kwargs["StackId"])
         stack.add_custom_resource(resource)
-        created.append(CustomResourceStandIn(kwargs["StackId"], kwargs["LogicalId"], kwargs["ResourceType"]))
+        created.append(CustomResourceStandIn(kwargs["StackId"], kwargs["LogicalId"], kwargs["ResourceType"], sdk_call))
         return resource
 
     CustomModel.create_from_cloudformation_json = classmethod(create)  # type: ignore[method-assign,assignment]

@@ -45,6 +45,8 @@ def summary(verdict: Verdict) -> str:
             extra.append(f"{len(result.skipped)} resources skipped by moto")
         if result.custom_resources:
             extra.append(f"{len(result.custom_resources)} custom resources not run")
+        if result.sdk_calls:
+            extra.append(f"{len(result.sdk_calls)} SDK calls made in moto")
         note = f" ({'; '.join(extra)})" if extra else ""
         lines.append(f"  {index}. {result.stack_name}: {result.status}{note}")
         lines += [f"       - {reason}" for reason in result.reasons]
@@ -88,6 +90,9 @@ def markdown(verdict: Verdict, cdk_out: Path) -> str:
     custom = [(res.stack_name, lid, kind) for res in r.results for lid, kind in res.custom_resources]
     out += ["", "## Custom resources created without running their handler (moto would need Docker)", ""]
     out += [f"- `{stack}`: `{lid}` ({kind})" for stack, lid, kind in custom] or ["- none"]
+    calls = [(res.stack_name, lid, call) for res in r.results for lid, call in res.sdk_calls]
+    out += ["", "## `Custom::AWS` resources whose SDK call was made against moto", ""]
+    out += [f"- `{stack}`: `{lid}` ({call})" for stack, lid, call in calls] or ["- none"]
     adapted = [(res.stack_name, note) for res in r.results for note in res.adaptations]
     out += [
         "",

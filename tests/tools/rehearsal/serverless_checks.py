@@ -43,3 +43,23 @@ def check_serverless_application(verdict: Verdict, env: str) -> None:
     assert f"job run {job_run['id']} SUCCESS\n" in submit.stdout
     assert re.search(r"created through the EMR Serverless API as \w{16}; after the stack: ", created.note)
     assert result.stack_name == f"{env}-Compute"
+
+
+def check_emr_egress_to_prefix_lists(verdict: Verdict) -> None:
+    """Staging's prefix-list lookups (``Custom::AWS``) were made against moto and found its S3 and DynamoDB lists.
+
+    moto models neither inline nor separate security-group egress, so the rules themselves are proven at synth
+    (tests/network/test_egress.py and the Guard egress rules), not here.
+    """
+    [network] = [r for r in verdict.rehearsal.results if r.stack_name.endswith("-Network")]
+    assert sorted(call for _, call in network.sdk_calls) == ["EC2.describeManagedPrefixLists"] * 2
+    assert sorted(lid.split("PrefixList")[0] for lid, _ in network.sdk_calls) == [
+        "EmrSecurityGroupsDynamoDb",
+        "EmrSecurityGroupsS3",
+    ]
+    region = verdict.rehearsal.region
+    names = {
+        p["PrefixListName"]
+        for p in verdict.rehearsal.session().client("ec2").describe_managed_prefix_lists()["PrefixLists"]
+    }
+    assert {f"com.amazonaws.{region}.s3", f"com.amazonaws.{region}.dynamodb"} <= names

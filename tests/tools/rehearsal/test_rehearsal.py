@@ -16,17 +16,24 @@ from typing import Any
 import pytest
 
 from stacks.platform_stage import PlatformStage
-from tests.tools.rehearsal.serverless_checks import check_serverless_application
+from tests.tools.rehearsal.serverless_checks import check_emr_egress_to_prefix_lists, check_serverless_application
 from tests.tools.rehearsal.support import ENV, REGION, assembly_of
 from tools.assembly import AssemblyError, StackArtifact, load_environment
 from tools.rehearsal.__main__ import main, rehearse
+from tools.rehearsal.report import Verdict
 
 
 # dev: test_main_prints_a_summary_and_writes_the_report.
 @pytest.mark.parametrize("env", ["staging", "prod"])
 def test_bundled_app_environment(platform: dict[str, PlatformStage], tmp_path: Path, env: str) -> None:
     cdk_out = assembly_of(platform[env])
-    verdict = rehearse(cdk_out, env, report_dir=tmp_path, inspect=lambda seen: check_serverless_application(seen, env))
+
+    def inspect(seen: Verdict) -> None:
+        check_serverless_application(seen, env)
+        if env == "staging":  # the environment with restricted EMR egress
+            check_emr_egress_to_prefix_lists(seen)
+
+    verdict = rehearse(cdk_out, env, report_dir=tmp_path, inspect=inspect)
     results = verdict.rehearsal.results
     assert [r.stack_name for r in results] == [s.stack_name for s in load_environment(cdk_out, env)]
     assert {r.stack_name: (r.status, r.reasons) for r in results} == {

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+import boto3
+from moto import mock_aws
+
 from tools.rehearsal.checks import unresolved_references
-from tools.rehearsal.moto_gaps import adapt_for_moto, placeholder_references, unsupported_resources
+from tools.rehearsal.moto_gaps import adapt_for_moto, placeholder_references, sdk_call_data, unsupported_resources
 
 
 def test_references_to_skipped_resources_get_placeholders() -> None:
@@ -80,3 +84,22 @@ def test_unresolved_references() -> None:
         "Resources.Policy: Fn::Sub names Missing, which is not in the template",
         "Resources.Policy: Fn::GetAtt names Nowhere, which is not in the template",
     ]
+
+
+def test_sdk_call_of_a_custom_aws_resource_is_made_against_moto() -> None:
+    create = json.dumps(
+        {
+            "action": "describeManagedPrefixLists",
+            "service": "EC2",
+            "outputPaths": ["PrefixLists.0.PrefixListId"],
+            "parameters": {"Filters": [{"Name": "prefix-list-name", "Values": ["com.amazonaws.eu-west-1.s3"]}]},
+        }
+    )
+    with mock_aws():
+        [expected] = boto3.client("ec2", region_name="eu-west-1").describe_managed_prefix_lists(
+            Filters=[{"Name": "prefix-list-name", "Values": ["com.amazonaws.eu-west-1.s3"]}]
+        )["PrefixLists"]
+        call, data = sdk_call_data({"Create": create}, "eu-west-1")
+    assert call == "EC2.describeManagedPrefixLists"
+    assert data == {"PrefixLists.0.PrefixListId": expected["PrefixListId"]}
+    assert expected["PrefixListId"].startswith("pl-")
