@@ -6,12 +6,14 @@ import contextlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
-from aws_cdk import App, Stack
+from aws_cdk import App, Stack, Validations
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_kms as kms
 from aws_cdk.assertions import Match, Template
+from cdklabs.cdk_validator_cfnguard import CfnGuardValidator
 
 from emr_constructs.guard import (
     GUARD_PLUGIN,
@@ -21,15 +23,12 @@ from emr_constructs.guard import (
     add_guard_validator,
     restrict_grants_to_aws_services,
 )
+from emr_constructs.guard.validator import control_tower_rule_types, inapplicable_rules
 
 Found = set[tuple[str, str]]
 
 
-@pytest.fixture(scope="session")
-def report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Found, Found, Template]]:
-    """One synth with the validator: (unacknowledged, acknowledged) (rule, construct path) pairs and the template."""
-    out = tmp_path_factory.mktemp("guard")
-    app = App(outdir=str(out))
+def _report_stack(app: App) -> Stack:
     stack = Stack(app, "S")
     vpc = ec2.Vpc(stack, "Vpc", max_azs=1, nat_gateways=0, subnet_configuration=[])
     ec2.SecurityGroup(stack, "Open", vpc=vpc, allow_all_outbound=True)
@@ -54,10 +53,11 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Found, Fo
     restricted = kms.Key(stack, "Restricted")
     restrict_grants_to_aws_services(restricted)
     kms.Key(stack, "Plain")
-    add_guard_validator(app)
-    # A finding makes synth fail (ValidationFailed); the report is written first either way.
-    with contextlib.suppress(RuntimeError):
-        app.synth()
+    return stack
+
+
+def _findings(out: Path) -> tuple[Found, Found]:
+    """(unacknowledged, acknowledged) (rule, construct path) pairs of the Guard plugin in ``out``'s report."""
     data = json.loads((out / "validation-report.json").read_text())
     found: Found = set()
     suppressed: Found = set()
@@ -68,6 +68,20 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Found, Fo
             for violation in violations:
                 for construct in violation["violatingConstructs"]:
                     into.add((violation["ruleName"], construct["constructPath"]))
+    return found, suppressed
+
+
+@pytest.fixture(scope="session")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Found, Found, Template]]:
+    """One synth with the validator: (unacknowledged, acknowledged) (rule, construct path) pairs and the template."""
+    out = tmp_path_factory.mktemp("guard")
+    app = App(outdir=str(out))
+    stack = _report_stack(app)
+    add_guard_validator(app)
+    # A finding makes synth fail (ValidationFailed); the report is written first either way.
+    with contextlib.suppress(RuntimeError):
+        app.synth()
+    found, suppressed = _findings(out)
     yield found, suppressed, Template.from_stack(stack)
 
 
@@ -148,3 +162,25 @@ def test_acknowledgement_is_namespaced_by_the_plugin() -> None:
 
 def test_rule_files_ship_in_the_package() -> None:
     assert sorted(p.name for p in Path(RULES_DIR).iterdir()) == ["security_group_egress.guard"]
+
+
+def test_only_rules_naming_a_present_resource_type_run() -> None:
+    types = control_tower_rule_types()
+    assert len(types) == 237 and all(types.values())  # every bundled rule names the types it checks
+    skipped = set(inapplicable_rules({"AWS::S3::Bucket", "AWS::KMS::Key"}))
+    assert {"ct-s3-pr-9", "ct-kms-pr-3"}.isdisjoint(skipped)
+    assert {"ct-lambda-pr-2", "ct-lambda-pr-3"} <= skipped
+    # A rule is kept when any type it names is present (ct-lambda-pr-3 also reads security groups).
+    assert "ct-lambda-pr-3" not in inapplicable_rules({"AWS::EC2::SecurityGroup"})
+    assert inapplicable_rules(set().union(*types.values())) == []
+
+
+def test_skipped_rules_change_no_finding(report: tuple[Found, Found, Template], tmp_path: Path) -> None:
+    """The same stack under every bundled rule (the package's own plugin) finds what the fixture found."""
+    found, suppressed, _ = report
+    app = App(outdir=str(tmp_path))
+    _report_stack(app)
+    Validations.of(app).add_plugins(cast(Any, CfnGuardValidator(rules=[str(RULES_DIR)])))
+    with contextlib.suppress(RuntimeError):
+        app.synth()
+    assert _findings(tmp_path) == (found, suppressed)
