@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from constructs import IConstruct
 
 from emr_constructs.policy import STANDARD_PACKS
 from tools.gate.normalize import normalize_template as policy_normalize_template
+from tools.lint_cache import lint_template
 
 ROOT = Path(__file__).resolve().parent.parent
 CDK_CONTEXT: dict[str, Any] = json.loads((ROOT / "cdk.json").read_text())["context"]
@@ -70,3 +72,8 @@ class Built:
     @classmethod
     def of(cls, app: App, *stacks: Stack) -> Built:
         return cls({s.stack_name: Template.from_stack(s).to_json() for s in stacks}, nag_findings(app))
+
+
+def cfn_lint(template: Mapping[str, Any], *, region: str = "us-east-1", errors_only: bool = False) -> list[str]:
+    """cfn-lint's matches on ``template`` (errors only with ``errors_only``), kept between runs by template text."""
+    return [str(m) for m in lint_template(dict(template), region) if m.is_error or not errors_only]
