@@ -21,7 +21,8 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_errors_are_found_and_then_read_from_the_cache(monkeypatch: pytest.MonkeyPatch) -> None:
     first = lint_cache.lint_template(BROKEN)
-    assert [(m.rule, m.path) for m in first if m.is_error] == [("E3002", ("Resources", "Bucket", "Properties", "NoSuchProperty"))]
+    where = ("Resources", "Bucket", "Properties", "NoSuchProperty")
+    assert [(m.rule, m.path) for m in first if m.is_error] == [("E3002", where)]
     [stored] = list(lint_cache.cache_dir().glob("us-east-1/*.json"))
     assert json.loads(stored.read_text())[0]["rule"] == "E3002"
 
