@@ -112,11 +112,11 @@ def synth_cases(config_dir: Path) -> list[Case]:
 def peer_cases(peer_python: Path) -> list[Case]:
     """The peer app and the floor, both run by the peer virtualenv's python."""
     return [
-        Case("peer-floor", "peer's virtualenv: floor", (str(peer_python), "bench/floor.py"), python=peer_python),
+        Case("peer-floor", "peer's virtualenv: floor", (str(peer_python), "tools/bench/floor.py"), python=peer_python),
         Case(
             "peer",
             "peer: data-solutions-framework VPC + lake + catalog + EMR Serverless runtime (no packs)",
-            (str(peer_python), "bench/peer_dsf.py"),
+            (str(peer_python), "tools/bench/peer_dsf.py"),
             python=peer_python,
         ),
     ]

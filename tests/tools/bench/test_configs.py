@@ -6,7 +6,7 @@ from pathlib import Path
 
 from stacks.settings import known_environments, load_environment
 from tools.bench.make_configs import CLUSTER_COUNTS, CLUSTERS_PER_STACK, config_name, write
-from tools.bench.run import linear_fit
+from tools.bench.run import ROOT, linear_fit, peer_cases, synth_cases
 
 
 def test_generated_configs_load_with_the_cluster_counts_and_stacks(tmp_path: Path) -> None:
@@ -29,3 +29,12 @@ def test_linear_fit() -> None:
     assert fit["residuals_s"] == [0.0, 0.0, 0.0, 0.0]
     curved = linear_fit([1, 10, 25, 50], [1.0, 2.0, 7.0, 26.0])
     assert curved["r2"] < 0.98
+
+
+def test_every_case_runs_a_script_that_exists(tmp_path: Path) -> None:
+    """Each case's script path resolves from the repository root, where the benchmark runs it (a moved file
+    would otherwise fail only in a full ``make bench``)."""
+    cases = [*synth_cases(tmp_path), *peer_cases(tmp_path / "python")]
+    scripts = [case.argv[1] for case in cases]
+    assert scripts and all((ROOT / script).is_file() for script in scripts), scripts
+    assert {"floor", "full", "peer-floor", "peer"} <= {case.key for case in cases}
