@@ -22,7 +22,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE = ROOT / "config" / "prod.json"
-CLUSTER_COUNTS = (1, 10, 25, 50)
+CLUSTER_COUNTS = (1, 10, 25, 50, 100, 200)
 #: A prod-shaped cluster adds 9 resources but ~63 KB to its stack's template (half of it the cdk-nag
 #: acknowledgements written into each resource's metadata), so the 1 MB template limit binds long before
 #: 500 resources: 10 clusters (~630 KB) per compute stack keep a margin.
