@@ -129,7 +129,7 @@ $(PEER_STAMP): tools/bench/requirements-peer.lock $(PY_STAMP)
 
 # BENCH_ARGS=--quick: a sanity figure in under a minute.
 bench: setup $(PEER_STAMP)
-	@echo "==> synth benchmark: floor, full app, peer, one environment, 1-50 clusters, fresh-clone set-up (several minutes)"
+	@echo "==> synth benchmark: floor, full app, peer, one environment, 1-200 clusters, fresh-clone set-up (about an hour)"
 	@python -m tools.bench.run $(BENCH_ARGS)
 
 mutation: setup
