@@ -10,10 +10,12 @@ from emr_constructs.catalog import DataCatalog, grant_zone_access
 from emr_constructs.cluster import EmrCluster
 from emr_constructs.network import EmrSecurityGroups, IPlatformNetwork
 from emr_constructs.serverless import EmrServerlessApplication
+from emr_constructs.sources import DataCompute, dynamodb_connector_configurations
 from emr_constructs.storage import DataLake, Zone
 from emr_constructs.warehouse import Warehouse, spark_redshift_configurations
 from stacks.base import PlatformStack
 from stacks.settings import ClusterSettings, EnvironmentSettings, ServerlessSettings
+from stacks.sources_stack import SourcesStack
 
 
 class ComputeStack(PlatformStack):
@@ -33,9 +35,13 @@ class ComputeStack(PlatformStack):
         lake: DataLake,
         catalog: DataCatalog,
         warehouse: Warehouse,
+        sources: SourcesStack | None = None,
     ) -> None:
         kinds = "EMR clusters and EMR Serverless applications" if applications else "EMR clusters"
         super().__init__(scope, id, settings=settings, description=kinds)
+        if sources is not None:
+            # Before any grant: the sources' ingress rules for this stack's groups then live in this stack.
+            self.add_stack_dependency(sources)
         self.clusters: dict[str, EmrCluster] = {}
         for name, spec in clusters.items():
             cluster = EmrCluster(
@@ -53,6 +59,10 @@ class ComputeStack(PlatformStack):
                 warehouse.grant_data_api(cluster.instance_role)
                 # Releases 6.4-6.9 need the connector's jars named; later ones ship them on the classpath.
                 cluster.add_configurations(spark_redshift_configurations(spec.cluster.release_label))
+            if sources is not None:
+                sources.grant(name, DataCompute.of_cluster(cluster))
+                if sources.uses_sink(name):
+                    cluster.add_configurations(dynamodb_connector_configurations())
             key = name.lower()
             self.export(f"Cluster{name}Id", cluster.cluster_id, name=f"cluster-{key}-id", description=f"{name} id")
             self.export(
@@ -75,6 +85,8 @@ class ComputeStack(PlatformStack):
             if app_spec.warehouse_access:
                 warehouse.grant_data_api(application.runtime_role)
                 application.connect_to(warehouse.security_group, warehouse.port, "Redshift warehouse")
+            if sources is not None:
+                sources.grant(name, DataCompute.of_serverless(application))
             key = name.lower()
             self.export(
                 f"Serverless{name}Id",

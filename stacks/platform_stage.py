@@ -12,7 +12,9 @@ from stacks.compute_stack import ComputeStack
 from stacks.data_lake_stack import DataLakeStack
 from stacks.monitoring_stack import ComputeMonitoringStack, MonitoringStack
 from stacks.network_stack import NetworkStack
-from stacks.settings import EnvironmentSettings
+from stacks.pipelines_stack import PipelinesStack
+from stacks.settings import EnvironmentSettings, SourcesSettings
+from stacks.sources_stack import SourcesStack
 from stacks.studio_stack import StudioStack
 from stacks.warehouse_stack import WarehouseStack
 
@@ -58,6 +60,9 @@ class PlatformStage(Stage):
             crawlers=self.catalog.catalog.crawlers,
             warehouse=self.warehouse.warehouse,
         )
+        self.sources: SourcesStack | None = None
+        if settings.sources != SourcesSettings():
+            self.sources = SourcesStack(self, "Sources", settings=settings, network=self.network.network)
         self.compute: list[ComputeStack] = []
         #: One per compute stack with clusters: their alarms, rules and dashboard, beside them.
         self.compute_monitoring: list[ComputeMonitoringStack] = []
@@ -78,6 +83,7 @@ class PlatformStage(Stage):
                     lake=lake,
                     catalog=self.catalog.catalog,
                     warehouse=self.warehouse.warehouse,
+                    sources=self.sources,
                 )
             )
             if members:
@@ -92,6 +98,20 @@ class PlatformStage(Stage):
                         applications=list(self.compute[-1].applications.values()),
                     )
                 )
+
+        self.pipelines: PipelinesStack | None = None
+        if settings.pipelines:
+            assert self.sources is not None  # a pipeline's workload needs its sources (checked in the settings)
+            self.pipelines = PipelinesStack(
+                self,
+                "Pipelines",
+                settings=settings,
+                lake=lake,
+                sources=self.sources,
+                clusters={n: c for stack in self.compute for n, c in stack.clusters.items()},
+                applications={n: a for stack in self.compute for n, a in stack.applications.items()},
+                monitoring=self.monitoring.monitoring,
+            )
 
         self.studio: StudioStack | None = None
         if settings.studio is not None:

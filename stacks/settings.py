@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
@@ -21,9 +22,11 @@ from emr_constructs.cluster import ClusterProps
 from emr_constructs.errors import Checks, EmrConfigError, Problem
 from emr_constructs.monitoring import MonitoringProps
 from emr_constructs.network import ExistingNetworkProps, VpcProps
+from emr_constructs.orchestration import PipelineProps
 from emr_constructs.props import ValidatedProps
 from emr_constructs.serverless import ServerlessApplicationProps
 from emr_constructs.settings import parse_into
+from emr_constructs.sources import DynamoTableProps, KinesisStreamProps, RelationalDatabaseProps
 from emr_constructs.storage import DataLakeProps
 from emr_constructs.studio import EmrStudioProps
 from emr_constructs.tags import tag_problems
@@ -38,6 +41,7 @@ _POLICY_NAME = re.compile(r"^[\w+=,.@-]{1,128}$")
 _ENV_NAME = re.compile(r"^[a-z][a-z0-9-]{0,19}$")
 _CONSTRUCT_ID = re.compile(r"^[A-Z][A-Za-z0-9]{0,63}$")
 _COMPUTE_STACK_ID = re.compile(r"^Compute[A-Za-z0-9]{0,32}$")
+_TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
 _CONSTRUCT_ID_ALLOWED = "letters and digits, starting with a capital letter (e.g. 'Analytics')"
 
 
@@ -214,6 +218,134 @@ class ComputeSettings(ValidatedProps):
 
 
 @dataclass(frozen=True, kw_only=True)
+class SourcesSettings(ValidatedProps):
+    """``sources`` section: what the workloads read and write beyond the lake (its own ``Sources`` stack)."""
+
+    database: RelationalDatabaseProps | None = None
+    """The relational database holding the product dimension: brought (``existing``) or, only where
+    ``allow_destroy`` is true (dev), created (``create``). Default none."""
+    dimension_table: str = "public.products"
+    """Table of the database with ``product_id`` and ``category`` (the batch ETL's ``--jdbc-table``)."""
+    sink: DynamoTableProps | None = None
+    """The DynamoDB table the aggregates are written to (created, or brought with ``table_arn``). Default none."""
+    stream: KinesisStreamProps | None = None
+    """The Kinesis stream streaming jobs read (created, or brought with ``stream_arn``). Default none."""
+    stream_readers: tuple[str, ...] = ()
+    """Clusters or serverless applications (ids of ``compute``) granted to read the stream and write the sink."""
+
+    def _rules(self) -> list[Problem]:
+        checks = Checks()
+        if self.database is not None:
+            checks.extend(self.database.problems(), prefix="database")
+        checks.require(
+            bool(_TABLE_NAME.match(self.dimension_table)),
+            "dimension_table",
+            self.dimension_table,
+            "not a table name",
+            "table or schema.table of letters, digits and '_', e.g. 'public.products'",
+        )
+        if self.sink is not None:
+            checks.extend(self.sink.problems(), prefix="sink")
+        if self.stream is not None:
+            checks.extend(self.stream.problems(), prefix="stream")
+        checks.require(
+            self.stream is not None or not self.stream_readers,
+            "stream_readers",
+            list(self.stream_readers),
+            "no stream to read",
+            "an empty list, or a 'stream' section",
+        )
+        return checks.problems
+
+
+class Workload(StrEnum):
+    """The repository's reference workloads (``workloads/``) a pipeline runs."""
+
+    BATCH_ETL = "batch_etl"
+    """``workloads/batch/job.py``: raw events -> curated -> daily aggregate, dimension from the database, the
+    aggregate to the DynamoDB sink. Needs ``sources.database`` and ``sources.sink``."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PipelineSettings(ValidatedProps):
+    """One pipeline of the ``pipelines`` section: a workload, where it runs, and when."""
+
+    workload: Workload = Workload.BATCH_ETL
+    """Which workload. Default ``batch_etl``."""
+    cluster: str | None = None
+    """Run as steps on this long-running cluster (an id of ``compute.clusters``)."""
+    serverless: str | None = None
+    """Run as job runs on this EMR Serverless application (an id of ``compute.serverless``)."""
+    pipeline: PipelineProps = PipelineProps()
+    """Schedule (EventBridge Scheduler expression; none: started by hand) and timeout."""
+    spark_submit_options: tuple[str, ...] = ()
+    """Extra ``spark-submit`` options, e.g. the JDBC driver: ``["--packages", "org.postgresql:postgresql:42.7.4"]``
+    (fetched from Maven Central at run time: the compute needs a route to it)."""
+
+    @property
+    def compute(self) -> str:
+        return self.cluster or self.serverless or ""
+
+    def _rules(self) -> list[Problem]:
+        checks = Checks()
+        checks.require(
+            (self.cluster is None) != (self.serverless is None),
+            "cluster",
+            self.cluster,
+            "a pipeline runs on one compute",
+            "exactly one of 'cluster' (steps) and 'serverless' (job runs)",
+        )
+        checks.extend(self.pipeline.problems(), prefix="pipeline")
+        return checks.problems
+
+
+def _check_data_path(checks: Checks, settings: EnvironmentSettings) -> None:
+    """Cross-section rules of ``sources`` and ``pipelines``: names resolve, a created database only in dev."""
+    sources, compute = settings.sources, settings.compute
+    database = sources.database
+    checks.require(
+        database is None or database.create is None or settings.allow_destroy,
+        "sources.database.create",
+        "set" if database is not None and database.create is not None else None,
+        "the library creates a database only where the environment allows destroy (dev); others bring theirs",
+        "sources.database.existing, or allow_destroy: true",
+    )
+    for index, reader in enumerate(sources.stream_readers):
+        checks.require(
+            reader in compute.clusters or reader in compute.serverless,
+            f"sources.stream_readers[{index}]",
+            reader,
+            "no such cluster or serverless application",
+            ", ".join([*compute.clusters, *compute.serverless]) or "(none)",
+        )
+    for name, pipeline in settings.pipelines.items():
+        if pipeline.cluster is not None:
+            checks.require(
+                pipeline.cluster in compute.clusters,
+                f"pipelines.{name}.cluster",
+                pipeline.cluster,
+                "no such cluster",
+                ", ".join(compute.clusters) or "(none)",
+            )
+        if pipeline.serverless is not None:
+            checks.require(
+                pipeline.serverless in compute.serverless,
+                f"pipelines.{name}.serverless",
+                pipeline.serverless,
+                "no such serverless application",
+                ", ".join(compute.serverless) or "(none)",
+            )
+        if pipeline.workload is Workload.BATCH_ETL:
+            checks.require(
+                database is not None and sources.sink is not None,
+                f"pipelines.{name}.workload",
+                pipeline.workload.value,
+                "the batch ETL reads the dimension from sources.database and writes the aggregate to sources.sink",
+                "a 'sources' section with 'database' and 'sink'",
+            )
+
+
+@dataclass(frozen=True, kw_only=True)
 class EnvironmentSettings(ValidatedProps):
     """Everything that differs between environments. Documented key by key in ``config/README.md``."""
 
@@ -246,6 +378,10 @@ class EnvironmentSettings(ValidatedProps):
     """The EMR clusters, and which lake folders each may read and write."""
     monitoring: MonitoringProps = MonitoringProps()
     """Alarm thresholds, notification subscribers and the dashboard name."""
+    sources: SourcesSettings = SourcesSettings()
+    """Relational database, DynamoDB sink and Kinesis stream of the data path (the ``Sources`` stack)."""
+    pipelines: dict[str, PipelineSettings] = field(default_factory=dict)
+    """Step Functions pipelines by construct id (the ``Pipelines`` stack): which workload runs where and when."""
     studio: EmrStudioProps | None = None
     """An EMR Studio (its own ``Studio`` stack) over the environment's clusters and serverless applications.
     Default none."""
@@ -297,6 +433,9 @@ class EnvironmentSettings(ValidatedProps):
         checks.extend(self.warehouse.problems(), prefix="warehouse")
         checks.extend(self.compute.problems(), prefix="compute")
         checks.extend(self.monitoring.problems(), prefix="monitoring")
+        checks.extend(self.sources.problems(), prefix="sources")
+        _check_by_construct_id(checks, "pipelines", self.pipelines)
+        _check_data_path(checks, self)
         if self.studio is not None:
             checks.extend(self.studio.problems(), prefix="studio")
         return checks.problems

@@ -9,9 +9,10 @@ from emr_constructs.orchestration.pipeline import (
     ServerlessJobPipeline,
     TransientClusterPipeline,
 )
-from emr_constructs.orchestration.props import PipelineProps, SparkJob, TransientClusterProps
+from emr_constructs.orchestration.props import RUN_DATE, PipelineProps, SparkJob, TransientClusterProps
 
 __all__ = [
+    "RUN_DATE",
     "ClusterStepsPipeline",
     "IFailureNotifications",
     "IServerlessJobTarget",

@@ -12,7 +12,7 @@ schedule, and failed, timed-out or aborted executions routed to the platform's n
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from aws_cdk import ArnFormat, Duration, Names, RemovalPolicy, Stack, TimeZone
 from aws_cdk import aws_ec2 as ec2
@@ -29,7 +29,7 @@ from constructs import Construct
 from emr_constructs.arguments import checked_arguments, describe_as
 from emr_constructs.errors import Checks
 from emr_constructs.iam.keys import allow_cloudwatch_logs
-from emr_constructs.orchestration.props import PipelineProps, SparkJob, TransientClusterProps
+from emr_constructs.orchestration.props import RUN_DATE, PipelineProps, SparkJob, TransientClusterProps
 from emr_constructs.policy.acknowledge import acknowledge, acknowledge_inline_policies, acknowledge_wildcard_resources
 from emr_constructs.removal import safe_removal_policy
 from emr_constructs.tags import EMR_MANAGED_POLICY_TAG_KEY, EMR_MANAGED_POLICY_TAG_VALUE
@@ -54,6 +54,9 @@ SERVERLESS_EVENTS_RULE = "StepFunctionsGetEventsForEMRServerlessJobRule"
 SERVERLESS_RUN_ACTIONS: tuple[str, ...] = ("emr-serverless:StartJobRun",)
 SERVERLESS_FOLLOW_ACTIONS: tuple[str, ...] = ("emr-serverless:CancelJobRun", "emr-serverless:GetJobRun")
 SYNC_RULE_ACTIONS: tuple[str, ...] = ("events:DescribeRule", "events:PutRule", "events:PutTargets")
+#: Where a dated pipeline keeps the run's day, and how it computes it from the execution's ISO start time.
+RUN_PATH = "$.run"
+START_DAY = "States.ArrayGetItem(States.StringSplit($$.Execution.StartTime, 'T'), 0)"
 
 _INLINE_REASON = (
     "The state machine role's inline default policy holds only what its tasks call (named cluster, application, "
@@ -174,7 +177,7 @@ class _Pipeline(Construct):
         self.state_machine = sfn.StateMachine(
             self,
             "Resource",
-            definition_body=sfn.DefinitionBody.from_chainable(self._definition()),
+            definition_body=sfn.DefinitionBody.from_chainable(self._dated(self._definition())),
             timeout=Duration.minutes(props.timeout_minutes),
             tracing_enabled=True,
             # Execution data holds job arguments; they carry no secret, but logs need not copy them either.
@@ -233,6 +236,33 @@ class _Pipeline(Construct):
     def _definition(self) -> sfn.IChainable:
         raise NotImplementedError
 
+    @property
+    def uses_run_date(self) -> bool:
+        """Whether a job takes :data:`RUN_DATE`: the definition then starts by resolving the run's day."""
+        return any(job.uses_run_date for job in self.jobs)
+
+    def _dated(self, definition: sfn.IChainable) -> sfn.IChainable:
+        """``definition`` after ``RunDate``: the input's ``date`` if present, else the execution's start day, kept
+        in ``$.run.date`` (every job state discards its own result, so the day reaches the last job)."""
+        if not self.uses_run_date:
+            return definition
+        given = sfn.Pass(self, "GivenDate", parameters={"date.$": "$.date"}, result_path=RUN_PATH)
+        started = sfn.Pass(self, "StartDate", parameters={"date.$": START_DAY}, result_path=RUN_PATH)
+        given.next(definition)
+        started.next(definition)
+        return sfn.Choice(self, "RunDate").when(sfn.Condition.is_present("$.date"), given).otherwise(started)
+
+    def _arguments(self, key: str, values: Sequence[str]) -> dict[str, Any]:
+        """``{key: values}``, or ``{key.$: States.Array(...)}`` with :data:`RUN_DATE` read from ``$.run.date``."""
+        if RUN_DATE not in values:
+            return {key: list(values)}
+        day = sfn.JsonPath.string_at(f"{RUN_PATH}.date")
+        return {f"{key}.$": sfn.JsonPath.array(*(day if v == RUN_DATE else v for v in values))}
+
+    def _result_path(self) -> dict[str, Any]:
+        """Job states of a dated pipeline keep their input (``$.run``) for the next job."""
+        return {"ResultPath": None} if self.uses_run_date else {}
+
     def _grant(self, role: iam.IRole) -> None:
         """Permissions beyond those CDK's tasks add themselves."""
 
@@ -275,9 +305,13 @@ class ClusterStepsPipeline(_Pipeline):
                             "Step": {
                                 "Name": job.name,
                                 "ActionOnFailure": "CONTINUE",
-                                "HadoopJarStep": {"Jar": COMMAND_RUNNER_JAR, "Args": job.spark_submit()},
+                                "HadoopJarStep": {
+                                    "Jar": COMMAND_RUNNER_JAR,
+                                    **self._arguments("Args", job.spark_submit()),
+                                },
                             },
                         },
+                        **self._result_path(),
                     },
                 )
                 for job in self.jobs
@@ -403,7 +437,10 @@ class TransientClusterPipeline(_Pipeline):
                             "Step": {
                                 "Name": job.name,
                                 "ActionOnFailure": "CONTINUE",
-                                "HadoopJarStep": {"Jar": COMMAND_RUNNER_JAR, "Args": job.spark_submit()},
+                                "HadoopJarStep": {
+                                    "Jar": COMMAND_RUNNER_JAR,
+                                    **self._arguments("Args", job.spark_submit()),
+                                },
                             },
                         },
                         "ResultPath": None,
@@ -469,7 +506,7 @@ class ServerlessJobPipeline(_Pipeline):
                         "JobDriver": {
                             "SparkSubmit": {
                                 "EntryPoint": job.script_uri,
-                                "EntryPointArguments": list(job.arguments),
+                                **self._arguments("EntryPointArguments", job.arguments),
                                 **(
                                     {"SparkSubmitParameters": " ".join(job.spark_submit_options)}
                                     if job.spark_submit_options
@@ -478,6 +515,7 @@ class ServerlessJobPipeline(_Pipeline):
                             }
                         },
                     },
+                    **self._result_path(),
                 },
             )
             for job in self.jobs

@@ -15,6 +15,11 @@ _SCHEDULE = re.compile(r"^(cron\((\S+ ){5}\S+\)|rate\(\d+ (minute|minutes|hour|h
 _STEP_NAME = re.compile(r"^[\x20-\x7e]{1,256}$")
 #: Step Functions: a state machine execution runs for at most one year; the library caps a pipeline at 7 days.
 MAX_TIMEOUT_MINUTES = 7 * 24 * 60
+#: A job argument a pipeline replaces, per execution, with the run's day (``YYYY-MM-DD``): the execution input's
+#: ``date`` when given (``{"date": "2026-11-27"}`` re-runs that day), else the UTC day the execution started (a
+#: scheduled run starts at its scheduled time). Step Functions has no date arithmetic: a job that processes
+#: "yesterday" derives it from this day itself.
+RUN_DATE = "<run-date>"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,6 +48,11 @@ class SparkJob:
             "an s3:// URI",
         )
         return checks.problems
+
+    @property
+    def uses_run_date(self) -> bool:
+        """Whether an argument is :data:`RUN_DATE`, filled in when the pipeline runs."""
+        return RUN_DATE in self.arguments
 
     def spark_submit(self) -> list[str]:
         """``spark-submit <options> <script> <arguments>``: the command-runner.jar arguments of a step."""

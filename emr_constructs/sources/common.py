@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from aws_cdk import RemovalPolicy
+from aws_cdk import Names, RemovalPolicy, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -52,7 +52,10 @@ class IngressRules:
     """Ingress on one port of ``target``, once per source group, as separate resources in ``owner``'s stack.
 
     Separate ``AWS::EC2::SecurityGroupIngress`` resources keep the source groups' stacks (network, compute) free
-    of any dependency on the data source's stack. Granting the same group twice adds one rule. A source group the
+    of any dependency on the data source's stack. When a source group's stack already depends on ``owner``'s
+    stack (``add_dependency``: the data sources deploy first, the compute that uses them after), its rules go
+    into the group's stack instead, as children of the group, so the two stacks do not reference each other in a
+    cycle. Granting the same group twice adds one rule. A source group the
     library knows to restrict its outbound traffic (a CDK ``SecurityGroup`` without ``allow_all_outbound``, such as
     an EMR Serverless application's) also gets the matching egress rule; EMR's node groups allow all outbound.
     """
@@ -71,10 +74,11 @@ class IngressRules:
             return
         index = len(self._sources)
         self._sources.append(group)
+        scope, prefix = self._scope_for(group, index)
         self.rules.append(
             ec2.CfnSecurityGroupIngress(
-                self._owner,
-                f"Client{index}Ingress",
+                scope,
+                f"{prefix}Ingress",
                 group_id=self._target,
                 source_security_group_id=group.security_group_id,
                 ip_protocol="tcp",
@@ -86,8 +90,8 @@ class IngressRules:
         if isinstance(group, ec2.SecurityGroup) and not group.allow_all_outbound:
             self.egress_rules.append(
                 ec2.CfnSecurityGroupEgress(
-                    self._owner,
-                    f"Client{index}Egress",
+                    scope,
+                    f"{prefix}Egress",
                     group_id=group.security_group_id,
                     destination_security_group_id=self._target,
                     ip_protocol="tcp",
@@ -96,3 +100,10 @@ class IngressRules:
                     description=f"To the {self._what.lower()} {self._owner.node.path}",
                 )
             )
+
+    def _scope_for(self, group: ec2.ISecurityGroup, index: int) -> tuple[Construct, str]:
+        """Where the rules admitting ``group`` live, and their ids' prefix there."""
+        owner_stack, group_stack = Stack.of(self._owner), Stack.of(group)
+        if group_stack is not owner_stack and owner_stack in group_stack.dependencies:
+            return group, f"To{Names.unique_id(self._owner)}"
+        return self._owner, f"Client{index}"

@@ -98,6 +98,7 @@ class RelationalDatabase(Construct):
         self.key: kms.IKey | None = None
         self.instance: rds.DatabaseInstance | None = None
         self.generated_secret: secretsmanager.Secret | None = None
+        self.secret_name_parameter: ssm.StringParameter | None = None
 
         if props.existing is not None:
             existing = props.existing
@@ -126,7 +127,11 @@ class RelationalDatabase(Construct):
 
     @property
     def secret_name(self) -> str:
-        """The credentials secret's name: what the workloads' ``--jdbc-secret-name`` takes."""
+        """The credentials secret's name: what the workloads' ``--jdbc-secret-name`` takes. For a created
+        database it is read from :attr:`secret_name_parameter`, so another stack receives a plain value rather
+        than the ``Fn::Split`` of the secret's ARN (CDK's weak cross-stack references cannot be split)."""
+        if self.secret_name_parameter is not None:
+            return self.secret_name_parameter.string_value
         return self.secret.secret_name
 
     @property
@@ -222,6 +227,12 @@ class RelationalDatabase(Construct):
         assert isinstance(generated, secretsmanager.Secret)
         generated.apply_removal_policy(removal_policy)
         self.generated_secret = generated
+        self.secret_name_parameter = ssm.StringParameter(
+            self,
+            "SecretName",
+            string_value=instance.secret.secret_name,
+            description=f"Name of the credentials secret of {self.node.path} (the secret holds the password)",
+        )
         self.instance = instance
         self.endpoint = instance.db_instance_endpoint_address
         self.secret = instance.secret

@@ -51,6 +51,14 @@ def settings_with_clusters(base: dict[str, Any], count: int) -> dict[str, Any]:
         cluster["cluster"]["name"] = f"bench-{index + 1:02d}"
         clusters[f"Bench{index + 1:02d}"] = cluster
     settings["compute"] = {**settings["compute"], "clusters": clusters}
+    # The data path keeps running on a cluster of the base settings: move it to the first bench cluster.
+    renamed = {name: "Bench01" for name in base["compute"]["clusters"]}
+    sources = settings.get("sources", {})
+    if "stream_readers" in sources:
+        sources["stream_readers"] = [renamed.get(n, n) for n in sources["stream_readers"]]
+    for pipeline in settings.get("pipelines", {}).values():
+        if "cluster" in pipeline:
+            pipeline["cluster"] = renamed.get(pipeline["cluster"], pipeline["cluster"])
     return settings
 
 

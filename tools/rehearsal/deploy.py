@@ -36,6 +36,7 @@ from tools.rehearsal.moto_gaps import (
     placeholder_references,
     resolve_stack_outputs,
     settle_clusters,
+    stand_in_brought_groups,
     unsupported_resources,
 )
 from tools.rehearsal.serverless import (
@@ -251,7 +252,8 @@ class Rehearsal:
             result.status = "NOT_CREATED"
             return
         result.skipped = unsupported_resources(template)
-        result.adaptations = adapt_for_moto(template)
+        result.adaptations = adapt_for_moto(template, stack.stack_name)
+        result.adaptations += stand_in_brought_groups(template, self.client("ec2", account, region))
         skipped = {logical_id for logical_id, _ in result.skipped}
         serverless = self.client("emr-serverless", account, region)
         try:

@@ -107,11 +107,16 @@ def resolve_stack_outputs(
     return walk(template), resolved
 
 
-def adapt_for_moto(template: dict[str, Any]) -> list[str]:
+def adapt_for_moto(template: dict[str, Any], stack_name: str = "stack") -> list[str]:
     """Rewrite, in place, properties moto misreads although CloudFormation accepts them; one note per change.
 
     - ``AWS::KMS::Key`` ``Tags``: moto's model hands CloudFormation's ``{Key, Value}`` tags to the KMS API's
       tagger, which wants ``{TagKey, TagValue}``, and fails with ``KeyError: 'TagKey'``.
+    - ``AWS::SSM::Parameter`` without ``Name``: CloudFormation generates one; moto fails with
+      ``AttributeError: 'NoneType' object has no attribute 'lower'``. It gets ``/<stack>/<logical id>``. Its
+      ``Tags`` (a map in CloudFormation) are given to moto as the API's ``[{Key, Value}]`` list. moto has no
+      ``Fn::GetAtt <parameter>.Value`` (and then reports no outputs at all): it is replaced by the parameter's
+      ``Value`` property, which is what CloudFormation returns.
     """
     notes = []
     for logical_id, resource in template.get("Resources", {}).items():
@@ -119,7 +124,67 @@ def adapt_for_moto(template: dict[str, Any]) -> list[str]:
         if resource["Type"] == "AWS::KMS::Key" and properties.get("Tags"):
             properties["Tags"] = [{"TagKey": t["Key"], "TagValue": t["Value"]} for t in properties["Tags"]]
             notes.append(f"{logical_id} (AWS::KMS::Key): Tags given to moto as TagKey/TagValue")
+        if resource["Type"] == "AWS::SSM::Parameter" and "Name" not in properties:
+            properties["Name"] = f"/{stack_name}/{logical_id}"
+            notes.append(f"{logical_id} (AWS::SSM::Parameter): named {properties['Name']} (moto needs a Name)")
+        if resource["Type"] == "AWS::SSM::Parameter" and isinstance(properties.get("Tags"), dict):
+            properties["Tags"] = [{"Key": k, "Value": v} for k, v in properties["Tags"].items()]
+            notes.append(f"{logical_id} (AWS::SSM::Parameter): Tags given to moto as a Key/Value list")
+    values = {
+        logical_id: resource.get("Properties", {}).get("Value")
+        for logical_id, resource in template.get("Resources", {}).items()
+        if resource["Type"] == "AWS::SSM::Parameter"
+    }
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            target = node.get("Fn::GetAtt") if len(node) == 1 else None
+            if isinstance(target, list) and target[1:] == ["Value"] and target[0] in values:
+                notes.append(f"Fn::GetAtt {target[0]}.Value (AWS::SSM::Parameter): its Value property given to moto")
+                return values[target[0]]
+            return {key: walk(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        return node
+
+    if values:
+        for section in ("Resources", "Outputs"):
+            if section in template:
+                template[section] = walk(template[section])
     return notes
+
+
+_GROUP_ID_FIELDS = ("GroupId", "SourceSecurityGroupId", "DestinationSecurityGroupId")
+_RULE_TYPES = ("AWS::EC2::SecurityGroupIngress", "AWS::EC2::SecurityGroupEgress")
+
+
+def stand_in_brought_groups(template: dict[str, Any], ec2: Any) -> list[str]:
+    """Security groups a setting brings (a team's database's ``sg-...``) exist in the account, not in moto: each
+    literal group id of a rule that moto does not know is replaced, in place, by a stand-in group created in
+    moto's default VPC for it (CloudFormation would refuse the rule just as moto does if the group were missing:
+    the rehearsal cannot check that it exists). One note per group."""
+    known = {g["GroupId"] for g in ec2.describe_security_groups()["SecurityGroups"]}
+    stand_ins: dict[str, str] = {}
+    notes = []
+    for resource in template.get("Resources", {}).values():
+        if resource.get("Type") not in _RULE_TYPES:
+            continue
+        properties = resource.get("Properties", {})
+        for field in _GROUP_ID_FIELDS:
+            group = properties.get(field)
+            if not isinstance(group, str) or group in known:
+                continue
+            if group not in stand_ins:
+                stand_ins[group] = ec2.create_security_group(
+                    GroupName=f"rehearsal-brought-{group}", Description=f"stand-in for the brought group {group}"
+                )["GroupId"]
+                notes.append(f"brought security group {group}: stand-in {stand_ins[group]} created in moto")
+            properties[field] = stand_ins[group]
+    return notes
+
+
+#: Types moto skips whose ``Ref`` is a secret's ARN.
+_REF_IS_SECRET_ARN = ("AWS::SecretsManager::Secret", "AWS::SecretsManager::SecretTargetAttachment")
 
 
 def placeholder_references(
@@ -134,9 +199,12 @@ def placeholder_references(
     moto resolves a ``Ref`` to a skipped resource to nothing (dropping the property that held it) and crashes on a
     ``Fn::GetAtt`` of one. ``...Arn`` attributes get an ARN-shaped placeholder, because moto validates the
     resources of IAM policies. A skipped resource the rehearsal created another way gets its real values from
-    ``known`` (logical id -> attribute, ``None`` for ``Ref`` -> value). Returns one note per distinct reference.
+    ``known`` (logical id -> attribute, ``None`` for ``Ref`` -> value). A ``Ref`` that is a secret's ARN (a
+    secret target attachment's) gets a secret-ARN-shaped placeholder, so CDK's parse of the secret name from it
+    (``Fn::Split``/``Fn::Select``) resolves. Returns one note per distinct reference.
     """
     notes: dict[str, None] = {}
+    resources = template.get("Resources", {})
 
     def placeholder(logical_id: str, attribute: str | None) -> str:
         real = (known or {}).get(logical_id, {}).get(attribute)
@@ -144,6 +212,8 @@ def placeholder_references(
             value = real
         elif attribute and attribute.split(".")[-1].endswith("Arn"):
             value = f"arn:aws:rehearsal:{region}:{account}:placeholder/{logical_id}/{attribute}"
+        elif attribute is None and resources.get(logical_id, {}).get("Type") in _REF_IS_SECRET_ARN:
+            value = f"arn:aws:secretsmanager:{region}:{account}:secret:rehearsal-{logical_id}-AbCdEf"
         else:
             value = f"rehearsal-placeholder-{logical_id}" + (f"-{attribute}" if attribute else "")
         kind = f"Fn::GetAtt {logical_id}.{attribute}" if attribute else f"Ref {logical_id}"
