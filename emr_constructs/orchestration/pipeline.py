@@ -260,8 +260,9 @@ class _Pipeline(Construct):
         return {f"{key}.$": sfn.JsonPath.array(*(day if v == RUN_DATE else v for v in values))}
 
     def _result_path(self) -> dict[str, Any]:
-        """Job states of a dated pipeline keep their input (``$.run``) for the next job."""
-        return {"ResultPath": None} if self.uses_run_date else {}
+        """Job states of a dated pipeline keep their input (``$.run``) for the next job (``null``: a plain
+        ``None`` in a custom state's JSON is dropped by CDK)."""
+        return {"ResultPath": sfn.JsonPath.DISCARD} if self.uses_run_date else {}
 
     def _grant(self, role: iam.IRole) -> None:
         """Permissions beyond those CDK's tasks add themselves."""
@@ -443,7 +444,9 @@ class TransientClusterPipeline(_Pipeline):
                                 },
                             },
                         },
-                        "ResultPath": None,
+                        # JsonPath.DISCARD renders as null; a plain None is dropped and the step's result would
+                        # replace $.Cluster, which the next step and the terminate state read.
+                        "ResultPath": sfn.JsonPath.DISCARD,
                     },
                 )
                 for job in self.jobs

@@ -10,6 +10,7 @@ from pathlib import Path
 from emr_constructs.cli.platform import discover
 from tools.assembly import AssemblyError, load_environment
 from tools.rehearsal.deploy import DEFAULT_REGION, SMOKE_JOB, CliRun, Rehearsal, rehearsal
+from tools.rehearsal.pipelines import start_pipelines
 from tools.rehearsal.report import Verdict, markdown, summary
 
 
@@ -53,7 +54,9 @@ def rehearse(
     with rehearsal(stacks, env=env, region=region) as run:
         run.deploy()
         runs, problems = exercise_cli(run) if run.ok else ([], [])
-        verdict = Verdict(env=env, rehearsal=run, cli_runs=runs, problems=problems)
+        pipelines = start_pipelines(run.session()) if run.ok else []
+        problems += [problem for pipeline in pipelines for problem in pipeline.problems]
+        verdict = Verdict(env=env, rehearsal=run, cli_runs=runs, problems=problems, pipeline_runs=pipelines)
         if inspect is not None:
             inspect(verdict)
         report = markdown(verdict, cdk_out)

@@ -10,6 +10,7 @@ import boto3
 import moto
 
 from tools.rehearsal.deploy import CliRun, Rehearsal
+from tools.rehearsal.pipelines import NOT_RUN, REHEARSAL_DATE, PipelineRun
 
 #: What a moto rehearsal cannot tell: the report repeats it so nobody reads PASSED as "deploy will succeed".
 NOT_CHECKED = (
@@ -19,6 +20,7 @@ NOT_CHECKED = (
     "Custom resource handlers (Lambda) are not run.",
     "Jobs do not run: moto ends every EMR Serverless job run SUCCESS at once and never runs an EMR step (the "
     "team-app rehearsal marks the steps it waits on COMPLETED); the scripts are uploaded, not executed.",
+    "Pipelines are started, not run: " + NOT_RUN,
     "Service quotas and account limits, other than the template quotas checked here, are not checked.",
 )
 
@@ -29,7 +31,9 @@ class Verdict:
     rehearsal: Rehearsal
     cli_runs: Sequence[CliRun]
     problems: Sequence[str]
-    """Failures outside the stacks themselves (CLI runs, missing exports)."""
+    """Failures outside the stacks themselves (CLI runs, missing exports, pipelines)."""
+    pipeline_runs: Sequence[PipelineRun] = ()
+    """The state machines started in moto."""
 
     @property
     def ok(self) -> bool:
@@ -52,6 +56,10 @@ def summary(verdict: Verdict) -> str:
         lines += [f"       - {reason}" for reason in result.reasons]
     for run in verdict.cli_runs:
         lines.append(f"  emr-platform {' '.join(run.argv)}: exit {run.exit_code}")
+    lines += [
+        f"  pipeline {p.state_machine}: {p.status} ({', '.join(p.targets) or 'no fixed target'})"
+        for p in verdict.pipeline_runs
+    ]
     lines += [f"  problem: {p}" for p in verdict.problems]
     lines.append(f"result: {'PASSED' if verdict.ok else 'FAILED'}")
     return "\n".join(lines)
@@ -123,6 +131,14 @@ def markdown(verdict: Verdict, cdk_out: Path) -> str:
     out += [f"- {note}" for note in r.notes]
     out += ["", "## Assets published to the bootstrap bucket", ""]
     out += [f"- `{a.location}` ({a.note})" for a in r.assets] or ["- none"]
+    out += ["", f'## Pipelines started in moto (input {{"date": "{REHEARSAL_DATE}"}})', ""]
+    out += [
+        f"- `{p.state_machine}`: {p.status}; targets {', '.join(p.targets) or 'none fixed'}; "
+        f"run date from the execution: {'yes' if p.dated else 'no'}"
+        for p in verdict.pipeline_runs
+    ] or ["- no pipeline"]
+    if verdict.pipeline_runs:
+        out.append(f"- {NOT_RUN}")
     for run in verdict.cli_runs:
         out += ["", f"## `emr-platform {' '.join(run.argv)}` (exit {run.exit_code})", "", "```", run.stdout.rstrip()]
         if run.stderr.strip():

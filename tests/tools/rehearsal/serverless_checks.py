@@ -63,3 +63,20 @@ def check_emr_egress_to_prefix_lists(verdict: Verdict) -> None:
         for p in verdict.rehearsal.session().client("ec2").describe_managed_prefix_lists()["PrefixLists"]
     }
     assert {f"com.amazonaws.{region}.s3", f"com.amazonaws.{region}.dynamodb"} <= names
+
+
+def check_pipeline_started(verdict: Verdict, env: str) -> None:
+    """The environment's one pipeline was started in moto with the rehearsal's day, on the compute moto created:
+    the serverless application in staging, the Analytics cluster in prod."""
+    [run] = verdict.pipeline_runs
+    assert run.state_machine.startswith(f"{env}-Pipelines-DailyEvents") and run.status == "RUNNING"
+    assert run.dated and run.problems == ()
+    session = verdict.rehearsal.session()
+    execution = session.client("stepfunctions").describe_execution(executionArn=run.execution_arn)
+    assert execution["input"] == '{"date": "2026-11-27"}'
+    if env == "staging":
+        [application] = session.client("emr-serverless").list_applications()["applications"]
+        assert run.targets == (f"application {application['id']}",)
+    else:
+        clusters = {c["Name"]: c["Id"] for c in session.client("emr").list_clusters()["Clusters"]}
+        assert run.targets == tuple(f"cluster {i}" for n, i in clusters.items() if "Analytics" in n or "analytics" in n)

@@ -16,7 +16,11 @@ from typing import Any
 import pytest
 
 from stacks.platform_stage import PlatformStage
-from tests.tools.rehearsal.serverless_checks import check_emr_egress_to_prefix_lists, check_serverless_application
+from tests.tools.rehearsal.serverless_checks import (
+    check_emr_egress_to_prefix_lists,
+    check_pipeline_started,
+    check_serverless_application,
+)
 from tests.tools.rehearsal.support import ENV, REGION, assembly_of
 from tools.assembly import AssemblyError, StackArtifact, load_environment
 from tools.rehearsal.__main__ import main, rehearse
@@ -30,6 +34,7 @@ def test_bundled_app_environment(platform: dict[str, PlatformStage], tmp_path: P
 
     def inspect(seen: Verdict) -> None:
         check_serverless_application(seen, env)
+        check_pipeline_started(seen, env)
         if env == "staging":  # the environment with restricted EMR egress
             check_emr_egress_to_prefix_lists(seen)
 
@@ -75,6 +80,7 @@ def test_main_prints_a_summary_and_writes_the_report(
         ("submit", "0"),
         ("steps", "0"),
     ]
+    assert re.findall(r"^  pipeline (dev-Pipelines-DailyEvents\w+-\w+): RUNNING \(cluster (j-\w+)\)$", out, re.M)
     assert out.endswith(f"result: PASSED\nreport: {tmp_path / 'rehearsal-dev.md'}\n")
     report = (tmp_path / "rehearsal-dev.md").read_text()
     for expected in (
@@ -87,6 +93,10 @@ def test_main_prints_a_summary_and_writes_the_report(
         "ListInstanceFleets(j-",
         "Cluster analytics: j-",
         "added step s-",
+        '## Pipelines started in moto (input {"date": "2026-11-27"})',
+        "run date from the execution: yes",
+        "(AWS::SSM::Parameter): named /dev-Sources/",
+        "-> arn:aws:secretsmanager:eu-west-1:123456789012:secret:rehearsal-DatabaseSecretAttachment",
     ):
         assert expected in report, expected
 

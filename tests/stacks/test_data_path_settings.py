@@ -1,0 +1,118 @@
+"""Settings of the data path (``sources``, ``pipelines``): each rule fails by its exact message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from emr_constructs.errors import EmrConfigError
+from stacks.settings import PipelineSettings, Workload, load_environment
+from tests.stacks.test_settings import base, write_env
+
+CLUSTER = {"Analytics": {}}
+SERVERLESS = {"Spark": {}}
+SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:products-AbCdEf"
+BROUGHT = {
+    "existing": {"endpoint": "db.example.internal", "security_group_id": "sg-0123abcd", "secret_arn": SECRET_ARN}
+}
+SINK = {"partition_key": "event_date", "sort_key": "category"}
+
+
+def failure(tmp_path: Path, **settings: Any) -> list[str]:
+    config = write_env(tmp_path, "qa", base(compute={"clusters": CLUSTER, "serverless": SERVERLESS}, **settings))
+    with pytest.raises(EmrConfigError) as raised:
+        load_environment("qa", config)
+    return str(raised.value).splitlines()
+
+
+def test_the_bundled_environments_run_the_batch_etl_where_their_settings_say() -> None:
+    where = {
+        env: {name: (p.workload, p.cluster, p.serverless) for name, p in load_environment(env).pipelines.items()}
+        for env in ("dev", "staging", "prod")
+    }
+    assert where == {
+        "dev": {"DailyEvents": (Workload.BATCH_ETL, "Analytics", None)},
+        "staging": {"DailyEvents": (Workload.BATCH_ETL, None, "Spark")},
+        "prod": {"DailyEvents": (Workload.BATCH_ETL, "Analytics", None)},
+    }
+    dev, prod = load_environment("dev"), load_environment("prod")
+    assert dev.sources.database is not None and dev.sources.database.create is not None
+    assert prod.sources.database is not None and prod.sources.database.existing is not None
+    assert (dev.pipelines["DailyEvents"].pipeline.schedule, prod.pipelines["DailyEvents"].pipeline.schedule) == (
+        None,
+        "cron(0 3 * * ? *)",
+    )
+
+
+def test_fails_database_created_where_the_environment_does_not_allow_destroy(tmp_path: Path) -> None:
+    assert failure(tmp_path, sources={"database": {"create": {}}}) == [
+        "config/qa.json: sources.database.create='set' is invalid: the library creates a database only where the "
+        "environment allows destroy (dev); others bring theirs; allowed: sources.database.existing, or "
+        "allow_destroy: true"
+    ]
+
+
+def test_fails_pipeline_on_an_unknown_cluster_and_without_its_sources(tmp_path: Path) -> None:
+    assert failure(tmp_path, pipelines={"Daily": {"cluster": "Batch"}}) == [
+        "config/qa.json: pipelines.Daily.cluster='Batch' is invalid: no such cluster; allowed: Analytics",
+        "config/qa.json: pipelines.Daily.workload='batch_etl' is invalid: the batch ETL reads the dimension from "
+        "sources.database and writes the aggregate to sources.sink; allowed: a 'sources' section with 'database' "
+        "and 'sink'",
+    ]
+
+
+def test_fails_pipeline_on_an_unknown_serverless_application(tmp_path: Path) -> None:
+    sources = {"database": BROUGHT, "sink": SINK}
+    assert failure(tmp_path, sources=sources, pipelines={"Daily": {"serverless": "Flink"}}) == [
+        "config/qa.json: pipelines.Daily.serverless='Flink' is invalid: no such serverless application; allowed: Spark"
+    ]
+
+
+@pytest.mark.parametrize("where", [{}, {"cluster": "Analytics", "serverless": "Spark"}])
+def test_fails_pipeline_that_runs_on_no_compute_or_two(tmp_path: Path, where: dict[str, str]) -> None:
+    sources = {"database": BROUGHT, "sink": SINK}
+    cluster = where.get("cluster")
+    assert failure(tmp_path, sources=sources, pipelines={"Daily": where}) == [
+        f"config/qa.json: pipelines.Daily.cluster={cluster!r} is invalid: a pipeline runs on one compute; "
+        "allowed: exactly one of 'cluster' (steps) and 'serverless' (job runs)"
+    ]
+
+
+def test_fails_pipeline_key_that_is_not_a_construct_id(tmp_path: Path) -> None:
+    sources = {"database": BROUGHT, "sink": SINK}
+    assert failure(tmp_path, sources=sources, pipelines={"daily-etl": {"cluster": "Analytics"}}) == [
+        "config/qa.json: pipelines.daily-etl='daily-etl' is invalid: not a usable construct id; allowed: letters "
+        "and digits, starting with a capital letter (e.g. 'Analytics')"
+    ]
+
+
+def test_fails_stream_readers_unknown_or_without_a_stream(tmp_path: Path) -> None:
+    assert failure(tmp_path, sources={"stream_readers": ["Ghost"]}) == [
+        "config/qa.json: sources.stream_readers=['Ghost'] is invalid: no stream to read; allowed: an empty list, "
+        "or a 'stream' section",
+        "config/qa.json: sources.stream_readers[0]='Ghost' is invalid: no such cluster or serverless application; "
+        "allowed: Analytics, Spark",
+    ]
+
+
+def test_fails_dimension_table_that_is_not_a_table_name(tmp_path: Path) -> None:
+    assert failure(tmp_path, sources={"dimension_table": "products; drop"}) == [
+        "config/qa.json: sources.dimension_table='products; drop' is invalid: not a table name; allowed: table or "
+        "schema.table of letters, digits and '_', e.g. 'public.products'"
+    ]
+
+
+def test_fails_library_rules_of_sources_are_reported_under_their_key(tmp_path: Path) -> None:
+    lines = failure(tmp_path, sources={"stream": {"retention_hours": 1}, "sink": {"table_arn": "orders"}})
+    assert lines == [
+        "config/qa.json: sources.sink.table_arn='orders' is invalid: not an ARN of this kind; "
+        "allowed: arn:aws:dynamodb:<region>:<account>:table/<name>",
+        "config/qa.json: sources.stream.retention_hours=1 is invalid: out of range; allowed: 24-8760 (1-365 days)",
+    ]
+
+
+def test_pipeline_compute_is_the_one_it_names() -> None:
+    assert PipelineSettings(serverless="Spark").compute == "Spark"
+    assert PipelineSettings(cluster="Analytics").compute == "Analytics"
