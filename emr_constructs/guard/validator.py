@@ -46,6 +46,9 @@ class GuardRule(StrEnum):
     LOG_GROUP_RETENTION = "cloudwatch_log_group_retention_period_check"  # CT.CLOUDWATCH.PR.2
     LOG_GROUP_ENCRYPTED = "cloudwatch_log_group_encrypted_check"  # CT.CLOUDWATCH.PR.3
     REDSHIFT_AUDIT_LOGGING = "redshift_cluster_audit_logging_enabled_check"  # CT.REDSHIFT.PR.2
+    RDS_MULTI_AZ = "rds_instance_multi_az_support_check"  # CT.RDS.PR.1
+    RDS_ENHANCED_MONITORING = "rds_instance_enhanced_monitoring_enabled_check"  # CT.RDS.PR.2
+    RDS_NO_DEFAULT_PORT = "rds_instance_no_default_ports_check"  # CT.RDS.PR.20
     # The library's rules (rules/security_group_egress.guard): inline and separate egress rules.
     EGRESS_OPEN_TO_WORLD = "security_group_egress_open_to_world_check"
     EGRESS_RESOURCE_OPEN_TO_WORLD = "security_group_egress_resource_open_to_world_check"

@@ -28,6 +28,7 @@ from constructs import Construct
 
 from emr_constructs.arguments import checked_arguments, describe_as
 from emr_constructs.errors import Checks
+from emr_constructs.guard import restrict_grants_to_aws_services
 from emr_constructs.iam.keys import allow_cloudwatch_logs
 from emr_constructs.orchestration.props import RUN_DATE, PipelineProps, SparkJob, TransientClusterProps
 from emr_constructs.policy.acknowledge import acknowledge, acknowledge_inline_policies, acknowledge_wildcard_resources
@@ -170,6 +171,7 @@ class _Pipeline(Construct):
             enable_key_rotation=True,
             removal_policy=policy,
         )
+        restrict_grants_to_aws_services(self.key)
         allow_cloudwatch_logs(self, self.key)
         self.log_group = logs.LogGroup(
             self, "Logs", encryption_key=self.key, retention=logs.RetentionDays.ONE_YEAR, removal_policy=policy

@@ -11,6 +11,7 @@ from aws_cdk import aws_kms as kms
 from constructs import Construct
 
 from emr_constructs.errors import Checks
+from emr_constructs.guard import restrict_grants_to_aws_services
 
 _KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[0-9a-f-]{36}$")
 
@@ -31,10 +32,13 @@ def brought_key(owner: Construct, key_arn: str | None) -> kms.IKey | None:
 
 
 def own_key(owner: Construct, what: str, policy: RemovalPolicy) -> kms.Key:
-    """A created resource's own key, as ``owner``'s ``Key``: rotation on, removed only with the resource."""
-    return kms.Key(
+    """A created resource's own key, as ``owner``'s ``Key``: rotation on, removed only with the resource, grants
+    only by AWS services (CT.KMS.PR.3)."""
+    key = kms.Key(
         owner, "Key", description=f"{what} {owner.node.path}", enable_key_rotation=True, removal_policy=policy
     )
+    restrict_grants_to_aws_services(key)
+    return key
 
 
 def grant_with_key(

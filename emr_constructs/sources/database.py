@@ -13,6 +13,7 @@ from constructs import Construct
 
 from emr_constructs.arguments import checked_arguments
 from emr_constructs.errors import Checks
+from emr_constructs.guard import GuardRule, acknowledge_guard, restrict_grants_to_aws_services
 from emr_constructs.network.interfaces import IPlatformNetwork
 from emr_constructs.policy.acknowledge import acknowledge
 from emr_constructs.removal import safe_removal_policy
@@ -182,6 +183,7 @@ class RelationalDatabase(Construct):
             enable_key_rotation=True,
             removal_policy=removal_policy,
         )
+        restrict_grants_to_aws_services(self.key)
         group = ec2.SecurityGroup(
             self,
             "SecurityGroupResource",
@@ -262,5 +264,7 @@ class RelationalDatabase(Construct):
                 ],
                 _DESTROY_REASON,
             )
+        acknowledge_guard(instance, [GuardRule.RDS_MULTI_AZ, GuardRule.RDS_ENHANCED_MONITORING], _DEV_REASON)
         if self.port == DEFAULT_PORTS[self.engine]:
             acknowledge(instance, ["AwsSolutions-RDS11"], _PORT_REASON)
+            acknowledge_guard(instance, [GuardRule.RDS_NO_DEFAULT_PORT], _PORT_REASON)
