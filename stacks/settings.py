@@ -92,7 +92,7 @@ class GlueJobSettings(ValidatedProps):
     """One Glue job of the ``catalog.jobs`` section."""
 
     script: str
-    """Path of the PySpark script, relative to the repository root (e.g. ``jobs/curate_events.py``)."""
+    """Path of the PySpark script, relative to the repository root (e.g. ``jobs/sessionize.py``)."""
     job: GlueJobProps = GlueJobProps()
     """Capacity, limits and the zone folders the job reads and writes."""
 
@@ -103,7 +103,7 @@ class GlueJobSettings(ValidatedProps):
             "script",
             self.script,
             "no such PySpark file in the repository",
-            "the path of a .py file relative to the repository root, e.g. 'jobs/curate_events.py'",
+            "the path of a .py file relative to the repository root, e.g. 'jobs/sessionize.py'",
         )
         checks.extend(self.job.problems(), prefix="job")
         return checks.problems

@@ -108,6 +108,6 @@ class IngressRules:
     def _scope_for(self, group: ec2.ISecurityGroup, index: int) -> tuple[Construct, str]:
         """Where the rules admitting ``group`` live, and their ids' prefix there."""
         owner_stack, group_stack = Stack.of(self._owner), Stack.of(group)
-        if group_stack is not owner_stack and owner_stack in group_stack.dependencies:
+        if isinstance(group, Construct) and group_stack is not owner_stack and owner_stack in group_stack.dependencies:
             return group, f"To{Names.unique_id(self._owner)}"
         return self._owner, f"Client{index}"

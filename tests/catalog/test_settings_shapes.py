@@ -8,7 +8,7 @@ from emr_constructs.catalog import CrawlerProps, DataCatalogProps, GlueJobKind, 
 from emr_constructs.errors import Problem
 from emr_constructs.settings import parse_into
 from emr_constructs.storage import Zone
-from stacks.settings import EnvironmentSettings, load_environment
+from stacks.settings import EnvironmentSettings, GlueJobSettings, Workload, load_environment
 
 ENVIRONMENTS = ("dev", "staging", "prod")
 
@@ -32,12 +32,24 @@ def test_only_prod_encrypts_the_catalog(settings: EnvironmentSettings) -> None:
     assert settings.catalog.catalog.encrypt_catalog == (settings.name == "prod")
 
 
-def test_every_job_reads_and_writes_inside_the_lake_zones(settings: EnvironmentSettings) -> None:
-    assert settings.catalog.jobs, "every environment runs the curation job"
-    for job in settings.catalog.jobs.values():
-        assert job.job.kind == GlueJobKind.ETL
-        assert all(isinstance(p, ZonePrefix) for p in (*job.job.read, *job.job.write))
-        assert {p.zone for p in job.job.write} <= {Zone.CURATED, Zone.ANALYTICS}
+def test_curation_runs_in_the_batch_etl_pipeline_not_in_a_glue_job(settings: EnvironmentSettings) -> None:
+    # One writer of curated/events/: the batch ETL (validation, de-duplication, quarantine) on EMR.
+    assert settings.catalog.jobs == {}
+    assert [p.workload for p in settings.pipelines.values()] == [Workload.BATCH_ETL]
+
+
+def test_a_glue_job_setting_reads_and_writes_inside_the_lake_zones() -> None:
+    problems: list[Problem] = []
+    job = parse_into(
+        GlueJobSettings,
+        {"script": "workloads/batch/job.py", "job": {"read": [{"zone": "raw", "prefix": "events/"}],
+         "write": [{"zone": "curated", "prefix": "events/"}]}},
+        "job",
+        problems,
+    )  # fmt: skip
+    assert problems == [] and job.job.kind == GlueJobKind.ETL
+    assert all(isinstance(p, ZonePrefix) for p in (*job.job.read, *job.job.write))
+    assert {p.zone for p in job.job.write} == {Zone.CURATED}
 
 
 def test_fails_bad_settings_report_their_key_path() -> None:

@@ -107,7 +107,7 @@ def test_fails_glue_job_script_that_is_not_in_the_repository(tmp_path: Path) -> 
         load_environment("dev", config)
     assert str(raised.value) == (
         "config/dev.json: catalog.jobs.CurateEvents.script='jobs/missing.py' is invalid: no such PySpark file in the "
-        "repository; allowed: the path of a .py file relative to the repository root, e.g. 'jobs/curate_events.py'"
+        "repository; allowed: the path of a .py file relative to the repository root, e.g. 'jobs/sessionize.py'"
     )
 
 
@@ -127,7 +127,7 @@ def test_fails_construct_problems_reported_with_the_settings_key(tmp_path: Path)
 
 
 def test_fails_cluster_and_job_keys_that_are_not_construct_ids(tmp_path: Path) -> None:
-    job = {"script": "jobs/curate_events.py", "job": {"read": [{"zone": "raw", "prefix": "events/"}]}}
+    job = {"script": "workloads/batch/job.py", "job": {"read": [{"zone": "raw", "prefix": "events/"}]}}
     config = write_env(
         tmp_path, "dev", base(catalog={"jobs": {"curate-events": job}}, compute={"clusters": {"analytics": {}}})
     )
