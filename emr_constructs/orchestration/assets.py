@@ -77,8 +77,10 @@ class WorkloadAssets(Construct):
             )
         checks.raise_if_any(self.node.path)
         # A glob exclude with negations keeps exactly the package folder: CDK zips it with the folder at the root.
+        # "*" does not match names starting with a dot (.git, .venv, .github): ".*" keeps them out, or the zip
+        # would ship them and its hash would follow the checkout's state.
         self.package = s3_assets.Asset(
-            self, "Package", path=str(base), exclude=["*", f"!{package}", f"!{package}/**", *_NOT_SHIPPED]
+            self, "Package", path=str(base), exclude=["*", ".*", f"!{package}", f"!{package}/**", *_NOT_SHIPPED]
         )
         self.scripts: dict[str, s3_assets.Asset] = {
             name: s3_assets.Asset(self, f"{name.capitalize()}Script", path=str(base / script))

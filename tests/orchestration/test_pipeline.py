@@ -359,7 +359,8 @@ def test_package_zip_holds_the_package_folder_at_its_root(built: Built) -> None:
         else [str(p.relative_to(path)) for p in path.rglob("*") if p.is_file()]
     )
     assert "workloads/batch/job.py" in names and "workloads/__init__.py" in names
-    assert not any("__pycache__" in n or n.startswith(("tests/", "emr_constructs/")) for n in names)
+    assert not any("__pycache__" in n or n.startswith(("tests/", "emr_constructs/", ".")) for n in names), names
+    assert {n.split("/")[0] for n in names} == {"workloads"}
 
 
 def test_streaming_arguments_follow_the_contract(built: Built) -> None:
