@@ -35,9 +35,14 @@ class StandInApplication:
         self.runtime_role = iam.Role.from_role_arn(stack, "Runtime", "arn:aws:iam::111122223333:role/runtime")
 
 
+_TEMPLATES: dict[str, dict[str, Any]] = {}
+
+
 def definition_of(pipeline: Any) -> dict[str, Any]:
     stack = Stack.of(pipeline)
-    resource = Template.from_stack(stack).to_json()["Resources"][
+    if stack.stack_name not in _TEMPLATES:  # one synth of the stack for the module
+        _TEMPLATES[stack.stack_name] = Template.from_stack(stack).to_json()
+    resource = _TEMPLATES[stack.stack_name]["Resources"][
         stack.get_logical_id(pipeline.state_machine.node.default_child)
     ]
     body = resource["Properties"]["DefinitionString"]
