@@ -322,12 +322,7 @@ class ClusterStepsPipeline(_Pipeline):
         )
 
     def _grant(self, role: iam.IRole) -> None:
-        role.add_to_principal_policy(
-            iam.PolicyStatement(actions=list(STEP_ACTIONS), resources=[self._cluster.cluster_arn])
-        )
-        role.add_to_principal_policy(
-            iam.PolicyStatement(actions=list(SYNC_RULE_ACTIONS), resources=[_sync_rule_arn(self, ADD_STEP_EVENTS_RULE)])
-        )
+        _grant_steps(self, role, self._cluster.cluster_arn)
 
 
 class TransientClusterPipeline(_Pipeline):
@@ -465,12 +460,7 @@ class TransientClusterPipeline(_Pipeline):
         return create.next(run).next(terminate)
 
     def _grant(self, role: iam.IRole) -> None:
-        role.add_to_principal_policy(
-            iam.PolicyStatement(actions=list(STEP_ACTIONS), resources=[_cluster_wildcard(self)])
-        )
-        role.add_to_principal_policy(
-            iam.PolicyStatement(actions=list(SYNC_RULE_ACTIONS), resources=[_sync_rule_arn(self, ADD_STEP_EVENTS_RULE)])
-        )
+        _grant_steps(self, role, _cluster_wildcard(self))
 
 
 class ServerlessJobPipeline(_Pipeline):
@@ -565,3 +555,12 @@ def _in_order(states: Sequence[sfn.INextable]) -> sfn.Chain:
     for state in states[1:]:
         chain = chain.next(state)  # type: ignore[arg-type]
     return chain
+
+
+def _grant_steps(pipeline: Construct, role: iam.IRole, cluster_arn: str) -> None:
+    """Add, describe and cancel steps on ``cluster_arn``, and manage the rule Step Functions uses to follow a
+    ``.sync`` step (the two statements both cluster pipelines need)."""
+    role.add_to_principal_policy(iam.PolicyStatement(actions=list(STEP_ACTIONS), resources=[cluster_arn]))
+    role.add_to_principal_policy(
+        iam.PolicyStatement(actions=list(SYNC_RULE_ACTIONS), resources=[_sync_rule_arn(pipeline, ADD_STEP_EVENTS_RULE)])
+    )
