@@ -6,7 +6,13 @@ from typing import Any
 
 import pytest
 
-from emr_constructs.warehouse.props import BASE_CAPACITY_ALLOWED, NodeType, ProvisionedProps, ServerlessProps
+from emr_constructs.warehouse.props import (
+    BASE_CAPACITY_ALLOWED,
+    NodeType,
+    ProvisionedProps,
+    ServerlessProps,
+    WarehouseProps,
+)
 from tests.rule_edges import Edge, assert_invalid, assert_valid, invalid_cases, valid_cases
 
 WINDOW_ALLOWED = "ddd:hh24:mi-ddd:hh24:mi in UTC with ddd one of mon-sun, e.g. 'sun:03:00-sun:03:30'"
@@ -42,7 +48,60 @@ def window_error(window: str) -> str:
     )
 
 
+NAME_ALLOWED = "lowercase letters, digits and single hyphens, starting with a letter, not ending with '-', 3-63 characters"
+USER_RULE = (
+    "not a Redshift user name both Serverless and provisioned clusters accept ('public' is reserved, 'awsuser' is "
+    "the well-known default); allowed: lowercase letters, digits and '_', starting with a letter, 1-128 characters"
+)
+PREFIX_RULE = (
+    "a folder prefix without a trailing '/' also matches its sibling folders ('sales' matches 'sales-eu/'); "
+    "allowed: '' (the whole bucket) or a key prefix ending in '/', like 'events/'"
+)
+
+
+def name_error(name: str) -> str:
+    return (
+        f"Test: name={name!r} is invalid: not a name both Redshift Serverless and provisioned clusters accept; "
+        f"allowed: {NAME_ALLOWED}"
+    )
+
+
+def prefix_edge(field: str) -> Edge:
+    return Edge(
+        field,
+        WarehouseProps,
+        valid=[{field: ""}, {field: "sales/"}, {field: "sales/eu/"}],
+        invalid=[({field: "sales"}, f"Test: {field}='sales' is invalid: {PREFIX_RULE}")],
+    )
+
+
 EDGES = [
+    Edge(
+        "name length",
+        WarehouseProps,
+        valid=[{"name": "abc"}, {"name": "a" * 63}, {"name": "a1-b2"}],
+        invalid=[({"name": name}, name_error(name)) for name in ("ab", "a" * 64, "a--b", "ab-")],
+    ),
+    Edge(
+        "admin_username",
+        WarehouseProps,
+        valid=[{"admin_username": "a"}, {"admin_username": "a" * 128}, {"admin_username": "publics"}],
+        invalid=[
+            ({"admin_username": name}, f"Test: admin_username={name!r} is invalid: {USER_RULE}")
+            for name in ("public", "awsuser", "a" * 129, "1a")
+        ],
+    ),
+    Edge(
+        "data_api_db_user",
+        WarehouseProps,
+        valid=[{"data_api_db_user": "b"}, {"data_api_db_user": "b" * 128}],
+        invalid=[
+            ({"data_api_db_user": name}, f"Test: data_api_db_user={name!r} is invalid: {USER_RULE}")
+            for name in ("public", "b" * 129)
+        ],
+    ),
+    prefix_edge("curated_prefix"),
+    prefix_edge("analytics_prefix"),
     Edge(
         "base_capacity",
         ServerlessProps,
