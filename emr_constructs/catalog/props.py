@@ -20,7 +20,6 @@ from emr_constructs.storage.zones import DATA_ZONES, Zone
 #: in Athena DDL: https://docs.aws.amazon.com/athena/latest/ug/tables-databases-columns-names.html
 GLUE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 GLUE_NAME_MAX = 255
-GLUE_NAME_ALLOWED = "lowercase letters, digits and '_', starting with a letter, 1-255 characters"
 
 _PREFIX_ALLOWED = "'' (the whole bucket) or a key prefix ending in '/', like 'events/'"
 
@@ -37,18 +36,6 @@ def key_prefix_problems(field_name: str, prefix: str) -> list[Problem]:
         _PREFIX_ALLOWED,
     )
     return problems + checks.problems
-
-
-def glue_name_problems(field_name: str, name: str) -> list[Problem]:
-    checks = Checks()
-    checks.require(
-        bool(GLUE_NAME.match(name)) and len(name) <= GLUE_NAME_MAX,
-        field_name,
-        name,
-        "not a Glue database name that Athena, Hive and Spark accept unquoted",
-        GLUE_NAME_ALLOWED,
-    )
-    return checks.problems
 
 
 def _data_zone_problems(field_name: str, zone: Zone) -> list[Problem]:

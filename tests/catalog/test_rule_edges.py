@@ -6,7 +6,14 @@ from typing import Any
 
 import pytest
 
-from emr_constructs.catalog.props import DataCatalogProps, GlueJobKind, GlueJobProps, WorkerType, ZonePrefix
+from emr_constructs.catalog.props import (
+    CrawlerProps,
+    DataCatalogProps,
+    GlueJobKind,
+    GlueJobProps,
+    WorkerType,
+    ZonePrefix,
+)
 from emr_constructs.storage import Zone
 from tests.rule_edges import Edge, assert_invalid, assert_valid, invalid_cases, valid_cases
 
@@ -151,6 +158,30 @@ EDGES = [
                 {"worker_type": WorkerType.Z_2X},
                 "Test: worker_type='Z.2X' is invalid: Z.2X runs Ray jobs, not PySpark; "
                 "allowed: G.1X, G.2X, G.4X, G.8X (G.025X for streaming jobs)",
+            )
+        ],
+    ),
+    Edge(
+        "crawler zone, prefix and schedule together",
+        CrawlerProps,
+        base={"zone": Zone.RAW},
+        valid=[
+            {"prefix": "events/", "schedule": "cron(0 2 * * ? *)"},
+            {"zone": Zone.ANALYTICS, "prefix": "", "schedule": None},
+        ],
+        invalid=[
+            (
+                {"zone": Zone.LOGS, "prefix": "events", "schedule": "cron(bad)"},
+                [
+                    "Test: zone='logs' is invalid: only the data zones have a Glue database; "
+                    "allowed: raw, curated, analytics",
+                    "Test: prefix='events' is invalid: a folder prefix without a trailing '/' also matches its "
+                    "sibling folders ('sales' matches 'sales-eu/'); allowed: '' (the whole bucket) or a key prefix "
+                    "ending in '/', like 'events/'",
+                    "Test: schedule='cron(bad)' is invalid: cron expression has 1 fields, Glue needs 6; allowed: "
+                    "cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>) in UTC, e.g. "
+                    "cron(15 2 * * ? *)",
+                ],
             )
         ],
     ),
