@@ -14,7 +14,7 @@ TABLES = sorted(path.parent.name for path in TESTS.glob("*/test_rule_edges.py"))
 
 
 def test_rule_tables_exist_for_the_rule_modules() -> None:
-    assert {"network", "storage", "catalog", "warehouse"} <= set(TABLES)
+    assert {"network", "storage", "catalog", "warehouse", "monitoring", "cluster"} <= set(TABLES)
 
 
 @pytest.mark.parametrize("concept", TABLES)

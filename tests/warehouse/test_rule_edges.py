@@ -48,7 +48,9 @@ def window_error(window: str) -> str:
     )
 
 
-NAME_ALLOWED = "lowercase letters, digits and single hyphens, starting with a letter, not ending with '-', 3-63 characters"
+NAME_ALLOWED = (
+    "lowercase letters, digits and single hyphens, starting with a letter, not ending with '-', 3-63 characters"
+)
 USER_RULE = (
     "not a Redshift user name both Serverless and provisioned clusters accept ('public' is reserved, 'awsuser' is "
     "the well-known default); allowed: lowercase letters, digits and '_', starting with a letter, 1-128 characters"
