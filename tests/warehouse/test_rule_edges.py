@@ -102,6 +102,23 @@ EDGES = [
             for name in ("public", "b" * 129)
         ],
     ),
+    Edge(
+        "s3_prefix_list_id",
+        WarehouseProps,
+        valid=[
+            {"s3_prefix_list_id": None},
+            {"s3_prefix_list_id": "pl-63a5400a"},
+            {"s3_prefix_list_id": "pl-0123456789abcdef0"},
+        ],
+        invalid=[
+            (
+                {"s3_prefix_list_id": value},
+                f"Test: s3_prefix_list_id={value!r} is invalid: not a prefix list id; "
+                "allowed: pl- followed by 8 or 17 hex digits, e.g. 'pl-6ea54007'",
+            )
+            for value in ("pl-63a5400", "pl-63A5400A", "pl-0123456789abcdef01", "sg-63a5400a")
+        ],
+    ),
     prefix_edge("curated_prefix"),
     prefix_edge("analytics_prefix"),
     Edge(
