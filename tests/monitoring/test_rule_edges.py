@@ -156,6 +156,33 @@ EDGES = [
         ],
     ),
     Edge(
+        "evaluation periods at a period of a week: one period at most",
+        MonitoringProps,
+        base={"warehouse_period_seconds": 604_800, "warehouse_disk_used": threshold(80, periods=1)},
+        valid=[{"warehouse_health": PeriodsAlarm(evaluation_periods=1)}],
+        invalid=[
+            (
+                {"warehouse_health": PeriodsAlarm(evaluation_periods=2)},
+                periods_limit("warehouse_health", 2, 604_800, 604_800, 1),
+            )
+        ],
+    ),
+    Edge(
+        "evaluation periods at an invalid one-second period: both rules report",
+        MonitoringProps,
+        base={"warehouse_period_seconds": 1},
+        valid=[{"warehouse_period_seconds": 60, "warehouse_health": PeriodsAlarm(evaluation_periods=1440)}],
+        invalid=[
+            (
+                {"warehouse_health": PeriodsAlarm(evaluation_periods=86_401)},
+                [
+                    f"Test: warehouse_period_seconds=1 is invalid: {PERIOD_RULE}",
+                    periods_limit("warehouse_health", 86_401, 1, 86_400, 86_400),
+                ],
+            )
+        ],
+    ),
+    Edge(
         "datapoints_to_alarm",
         MonitoringProps,
         valid=[
