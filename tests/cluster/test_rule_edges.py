@@ -194,6 +194,16 @@ def old_ha_fleets(**changes: Any) -> ClusterProps:
     return old(instance_fleets=fleets, **changes)
 
 
+def old_security(**security: Any) -> Any:
+    """``old`` with a security configuration that turns on only ``security`` (IMDSv2 or EBS encryption)."""
+
+    def build(**changes: Any) -> ClusterProps:
+        values = {"imdsv2": False, "ebs_encryption": False, **security}
+        return old(security=SecurityConfigurationProps(**values), **changes)
+
+    return build
+
+
 def feature_error(field: str, value: Any, what: str, label: str, releases: str, page: str) -> str:
     return error(field, value, f"{what} is not supported by {label}", f"{releases} [{page}]")
 
@@ -1276,6 +1286,155 @@ EDGES = [
         old_ha_fleets,
         ("emr-5.36.1", "emr-6.9.1", "emr-6.11.1", "emr-6.12.0", "emr-7.0.0"),
         tuple((label, ha_fleets_error(label)) for label in ("emr-5.36.0", "emr-6.9.0", "emr-6.10.0", "emr-6.11.0")),
+    ),
+    release_feature(
+        "IMDSv2 release",
+        old_security(imdsv2=True),
+        ("emr-5.23.1", "emr-5.27.1", "emr-5.32.0", "emr-6.2.0"),
+        tuple(
+            (
+                label,
+                feature_error(
+                    "security.imdsv2",
+                    True,
+                    "IMDSv2 in the security configuration",
+                    label,
+                    "emr-5.23.1, emr-5.27.1; emr-5.32.0 and later 5.x, emr-6.2.0 and later 6.x, "
+                    "emr-7.0.0 and later 7.x",
+                    "https://aws.amazon.com/about-aws/whats-new/2021/03/"
+                    "amazon-emr-now-supports-amazon-ec2-instance-metadata-service-v2/",
+                ),
+            )
+            for label in ("emr-5.23.0", "emr-5.31.0", "emr-6.1.0")
+        ),
+    ),
+    release_feature(
+        "EBS encryption with KMS release",
+        old_security(ebs_encryption=True),
+        ("emr-5.24.0", "emr-6.0.0"),
+        (
+            (
+                "emr-5.23.0",
+                feature_error(
+                    "security.ebs_encryption",
+                    True,
+                    "EBS encryption with KMS",
+                    "emr-5.23.0",
+                    "emr-5.24.0 and later 5.x, emr-6.0.0 and later 6.x, emr-7.0.0 and later 7.x",
+                    f"{DOCS}/emr-data-encryption-options.html",
+                ),
+            ),
+        ),
+    ),
+    release_feature(
+        "Glue Data Catalog metastore release",
+        lambda **c: old(glue_data_catalog=True, **c),
+        ("emr-5.8.0", "emr-6.0.0"),
+        (
+            (
+                "emr-5.7.0",
+                feature_error(
+                    "glue_data_catalog",
+                    True,
+                    "the Glue Data Catalog metastore",
+                    "emr-5.7.0",
+                    "emr-5.8.0 and later 5.x, emr-6.0.0 and later 6.x, emr-7.0.0 and later 7.x",
+                    "https://docs.aws.amazon.com/emr/latest/ReleaseGuide/emr-hive-metastore-glue.html",
+                ),
+            ),
+        ),
+    ),
+    release_feature(
+        "Graviton3 family release",
+        lambda **c: ClusterProps(instance_fleets=InstanceFleets(core=fleet("m7g.xlarge", on_demand=2)), **c),
+        ("emr-6.10.0", "emr-5.36.1", "emr-7.0.0"),
+        tuple(
+            (
+                label,
+                error(
+                    "instance_fleets.core.instance_types[0].instance_type",
+                    "m7g.xlarge",
+                    f"instance family m7g is not supported by {label}",
+                    "emr-5.36.1 and later 5.x, emr-6.10.0 and later 6.x, emr-7.0.0 and later 7.x "
+                    f"[{DOCS}/emr-supported-instance-types.html], or another instance type",
+                ),
+            )
+            for label in ("emr-6.9.0", "emr-5.36.0")
+        ),
+    ),
+    Edge(
+        "instance types EMR supports",
+        with_task_type,
+        valid=[{"instance_type": "m5.xlarge"}, {"instance_type": "r7g.16xlarge"}],
+        invalid=[
+            (
+                {"instance_type": "t2.micro"},
+                error(
+                    "instance_fleets.task.instance_types[0].instance_type",
+                    "t2.micro",
+                    "not an instance type EMR supports",
+                    "did you mean p2.xlarge or m2.xlarge or m1.medium? an instance type of "
+                    "emr_constructs.cluster.supported_instance_types() [emr-supported-instance-types]",
+                ),
+            )
+        ],
+    ),
+    Edge(
+        "published releases",
+        ClusterProps,
+        base={"auto_termination_idle_seconds": None},
+        valid=[{"release_label": "emr-5.36.2"}, {"release_label": "emr-7.14.0"}],
+        invalid=[
+            (
+                {"release_label": "emr-5.36.3"},
+                error(
+                    "release_label",
+                    "emr-5.36.3",
+                    "not an EMR release (5.0.0 or later) that EMR has published",
+                    "did you mean emr-5.36.0 or emr-5.36.1? any real release from emr-5.0.0 to emr-7.14.0, "
+                    "or a newer one",
+                ),
+            ),
+            (
+                {"release_label": "emr-4.9.0"},
+                error(
+                    "release_label",
+                    "emr-4.9.0",
+                    "not an EMR release (5.0.0 or later) that EMR has published",
+                    "any real release from emr-5.0.0 to emr-7.14.0, or a newer one",
+                ),
+            ),
+        ],
+    ),
+    Edge(
+        "applications known and in the release",
+        ClusterProps,
+        base={"release_label": "emr-7.14.0"},
+        valid=[{"applications": (Application.SPARK, Application.FLINK)}],
+        invalid=[
+            (
+                {"applications": (Application.SPARK, raw("Sparky"))},
+                error(
+                    "applications[1]",
+                    "Sparky",
+                    "unknown application",
+                    "AmazonCloudWatchAgent, Delta, Flink, Ganglia, Hadoop, HBase, HCatalog, Hive, Hudi, Hue, Iceberg, "
+                    "JupyterEnterpriseGateway, JupyterHub, Livy, Mahout, MXNet, Oozie, Phoenix, Pig, Presto, Spark, "
+                    "Sqoop, TensorFlow, Tez, Trino, Zeppelin, ZooKeeper",
+                ),
+            ),
+            (
+                {"applications": (Application.SPARK, Application.MAHOUT)},
+                error(
+                    "applications[1]",
+                    "Mahout",
+                    "application not in release emr-7.14.0",
+                    "AmazonCloudWatchAgent, Delta, Flink, HBase, HCatalog, Hadoop, Hive, Hudi, Hue, Iceberg, "
+                    "JupyterEnterpriseGateway, JupyterHub, Livy, Oozie, Phoenix, Pig, Presto, Spark, TensorFlow, Tez, "
+                    "Trino, Zeppelin, ZooKeeper",
+                ),
+            ),
+        ],
     ),
     Edge(
         "release rules combined: each gated feature reported once",
