@@ -8,7 +8,7 @@ holds one table (``EDGES``) per concept; ``tests/test_rule_edges_complete.py`` c
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any
 
 import pytest
@@ -30,7 +30,22 @@ class Edge:
     base: Mapping[str, Any] = ()  # type: ignore[assignment]
 
     def props(self, changes: Mapping[str, Any]) -> ValidatedProps:
-        return self.build(**{**dict(self.base), **dict(changes)})
+        return self.build(**{key: rebuilt(value) for key, value in {**dict(self.base), **dict(changes)}.items()})
+
+
+def rebuilt(value: Any) -> Any:
+    """``value`` with every nested dataclass built again, so their rules run inside the test.
+
+    Rows are built when the module is collected; Props run their rules once, when built. Without this, a
+    nested Props' rules would run at collection only, where mutation testing cannot tie them to a test.
+    """
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: rebuilt(getattr(value, f.name)) for f in fields(value) if f.init})
+    if isinstance(value, tuple):
+        return tuple(rebuilt(item) for item in value)
+    if isinstance(value, dict):
+        return {key: rebuilt(item) for key, item in value.items()}
+    return value
 
 
 def messages(props: ValidatedProps) -> list[str]:

@@ -839,6 +839,73 @@ EDGES = [
         ],
     ),
     Edge(
+        "scaling rule choices",
+        with_rule,
+        valid=[{"comparison_operator": ComparisonOperator.GREATER_THAN_OR_EQUAL}],
+        invalid=[
+            (
+                {"comparison_operator": raw("ABOVE")},
+                scaling_rule_error(
+                    "comparison_operator",
+                    "ABOVE",
+                    "unknown ComparisonOperator",
+                    "GREATER_THAN_OR_EQUAL, GREATER_THAN, LESS_THAN, LESS_THAN_OR_EQUAL",
+                ),
+            ),
+            (
+                {"adjustment_type": raw("DOUBLE")},
+                scaling_rule_error(
+                    "adjustment_type",
+                    "DOUBLE",
+                    "unknown AdjustmentType",
+                    "CHANGE_IN_CAPACITY, PERCENT_CHANGE_IN_CAPACITY, EXACT_CAPACITY",
+                ),
+            ),
+            (
+                {"statistic": raw("MEDIAN")},
+                scaling_rule_error(
+                    "statistic", "MEDIAN", "unknown Statistic", "AVERAGE, SAMPLE_COUNT, SUM, MINIMUM, MAXIMUM"
+                ),
+            ),
+        ],
+    ),
+    Edge(
+        "group instance types and volumes",
+        with_groups,
+        valid=[
+            {"primary": InstanceGroup(instance_type="m5.xlarge", ebs_volumes=(EbsVolume(volumes_per_instance=25),))}
+        ],
+        invalid=[
+            (
+                {"primary": InstanceGroup(instance_type="m5")},
+                error(
+                    "instance_groups.primary.instance_type", "m5", "not an EC2 instance type name", "e.g. 'm7g.xlarge'"
+                ),
+            ),
+            (
+                {
+                    "core": InstanceGroup(
+                        instance_type="m5.xlarge", instance_count=2, ebs_volumes=(EbsVolume(volumes_per_instance=26),)
+                    )
+                },
+                error(
+                    "instance_groups.core.ebs_volumes",
+                    26,
+                    "too many EBS volumes per instance",
+                    "at most 25 (sum of volumes_per_instance)",
+                ),
+            ),
+            (
+                {
+                    "core": InstanceGroup(
+                        instance_type="m5.xlarge", instance_count=2, ebs_volumes=(EbsVolume(size_gib=0),)
+                    )
+                },
+                error("instance_groups.core.ebs_volumes[0].size_gib", 0, "EBS volume size out of range", "1-16384"),
+            ),
+        ],
+    ),
+    Edge(
         "the primary group cannot scale",
         with_groups,
         valid=[{"primary": InstanceGroup(instance_type="m6g.xlarge")}],
@@ -912,6 +979,17 @@ EDGES = [
                 ),
             )
             for strategy in (ScalingStrategy.DEFAULT, None)
+        ],
+    ),
+    Edge(
+        "scaling_strategy",
+        with_scaling,
+        valid=[{"scaling_strategy": ScalingStrategy.DEFAULT}, {"scaling_strategy": None}],
+        invalid=[
+            (
+                {"scaling_strategy": raw("FAST")},
+                error("managed_scaling.scaling_strategy", "FAST", "unknown ScalingStrategy", "DEFAULT, ADVANCED"),
+            )
         ],
     ),
     Edge(
@@ -1448,6 +1526,18 @@ EDGES = [
         ],
     ),
 ]
+
+
+def test_default_capacity_is_one_primary_and_two_core_nodes() -> None:
+    """The documented defaults of both capacity kinds (the rows above start from them)."""
+    groups, fleets = InstanceGroups(), InstanceFleets()
+    assert (groups.primary.instance_count, groups.core.instance_count, groups.task) == (1, 2, ())
+    assert (fleets.primary.target_on_demand_capacity, fleets.core.target_on_demand_capacity, fleets.task) == (
+        1,
+        2,
+        None,
+    )
+    assert {t for _, t in groups.instance_types() + fleets.instance_types()} == {"m6g.xlarge"}
 
 
 @pytest.mark.parametrize(("edge", "changes"), valid_cases(EDGES))

@@ -126,6 +126,21 @@ EQUIVALENT: dict[str, str] = {
         "the most periods allowed for a period of 0 s or less (1 or 2) is never shown: periods x period is then "
         "never above the limit, so the message that names it is never recorded (the period rule reports the period)"
     ),
+    **{
+        name: _FALSE_TO_NONE
+        for name in (
+            "emr_constructs.cluster.capacity_rules.x_capacity_problems__mutmut_4",
+            "emr_constructs.cluster.capacity_rules.x_managed_scaling_problems__mutmut_60",
+            "emr_constructs.cluster.fleets.xǁInstanceFleetǁ_primary_problems__mutmut_8",
+        )
+    },
+    "emr_constructs.cluster.groups.xǁScalingRuleǁ_rules__mutmut_78": (
+        "``period_seconds > 0`` to ``> 1``: the only period between, 1 s, is not a multiple of 300 and fails either way"
+    ),
+    "emr_constructs.cluster.groups.xǁInstanceGroupsǁ_rules__mutmut_39": (
+        "the value shown for ``primary.auto_scaling`` when it is None: the rule only fails (and shows the value) "
+        "when the primary group has a policy, where both give 'AutoScalingPolicy(...)'"
+    ),
     "emr_constructs.network.props.x__require_subnets_fit__mutmut_11": _FALSE_TO_NONE,
     "emr_constructs.network.props.x_vpc_cidr_problems__mutmut_8": _FALSE_TO_NONE,
     "emr_constructs.network.props.x__availability_zone_problems__mutmut_24": _TOKEN_SKIPPED,
