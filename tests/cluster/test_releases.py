@@ -148,3 +148,61 @@ def test_a_cluster_on_a_newer_release_synthesizes_with_a_warning() -> None:
     Annotations.from_stack(stack).has_warning(
         "*", Match.string_like_regexp(r"release_label='emr-7.99.0' is newer than every release .* as for emr-7.14.0")
     )
+
+
+def test_table_loads_feature_and_family_ranges_as_written() -> None:
+    """The loader itself, uncached (the cached table is loaded once per process, before most tests run)."""
+    from emr_constructs.cluster import releases
+
+    fresh = releases._table.__wrapped__()
+    docs = "https://docs.aws.amazon.com/emr/latest/ManagementGuide"
+    late_regions = {
+        "ap-east-2",
+        "ap-southeast-4",
+        "ap-southeast-5",
+        "ap-southeast-6",
+        "ap-southeast-7",
+        "ca-west-1",
+        "eu-south-2",
+        "mx-central-1",
+    }
+    assert fresh.features[Feature.MANAGED_SCALING] == releases.ReleaseRange(
+        minimum_by_major={5: (5, 30, 0), 6: (6, 1, 0), 7: (7, 0, 0)},
+        excluded=frozenset({"emr-6.0.0"}),
+        source=f"{docs}/emr-managed-scaling.html",
+        regional=(
+            releases.ReleaseRange(
+                minimum_by_major={6: (6, 14, 0), 7: (7, 0, 0)},
+                source=f"{docs}/emr-managed-scaling.html",
+                regions=frozenset(late_regions),
+            ),
+        ),
+    )
+    assert fresh.features[Feature.HA_PRIMARY_INSTANCE_FLEETS] == releases.ReleaseRange(
+        minimum_by_major={6: (6, 12, 0), 7: (7, 0, 0)},
+        also_supported=frozenset({"emr-5.36.1", "emr-5.36.2", "emr-6.8.1", "emr-6.9.1", "emr-6.10.1", "emr-6.11.1"}),
+        source=f"{docs}/emr-plan-ha.html",
+    )
+    assert fresh.families["m7g"] == releases.ReleaseRange(
+        minimum_by_major={5: (5, 36, 1), 6: (6, 10, 0), 7: (7, 0, 0)},
+        source=f"{docs}/emr-supported-instance-types.html",
+    )
+    assert tuple(fresh.releases) == supported_release_labels()
+    assert fresh.releases["emr-7.14.0"] == get_release("emr-7.14.0")
+
+
+def test_fails_malformed_label_in_the_table() -> None:
+    from emr_constructs.cluster.releases import _version_of
+
+    with pytest.raises(ValueError, match=r"^releases.json holds a malformed release label: 'emr-7'$"):
+        _version_of("emr-7")
+
+
+@pytest.mark.parametrize(
+    ("label", "region", "offered"),
+    [("emr-7.8.0", "ap-east-2", True), ("emr-7.14.0", "ap-east-2", False), ("emr-7.14.0", "xx-nowhere-1", None)],
+)
+def test_release_offered_in_a_region(label: str, region: str, offered: bool | None) -> None:
+    from emr_constructs.cluster.releases import release_offered_in
+
+    assert release_offered_in(label, region) is offered
