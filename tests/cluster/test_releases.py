@@ -22,6 +22,7 @@ from emr_constructs.cluster.releases import (
     instance_family_range,
     is_emr_instance_type,
     parse_release_label,
+    supported_instance_types,
 )
 
 
@@ -206,3 +207,29 @@ def test_release_offered_in_a_region(label: str, region: str, offered: bool | No
     from emr_constructs.cluster.releases import release_offered_in
 
     assert release_offered_in(label, region) is offered
+
+
+def test_labels_outside_the_table_take_the_nearest_release_of_their_line() -> None:
+    oldest = get_release("emr-5.0.0")
+    assert oldest is not None and (oldest.label, oldest.basis) == ("emr-5.0.0", "emr-5.36.2")
+    between = get_release("emr-6.7.0")  # the 6.x table release at or below it, not the 7.x line
+    table_release = get_release("emr-6.5.0")
+    assert between is not None and table_release is not None
+    assert (between.basis, between.known, between.sources) == ("emr-6.5.0", True, table_release.sources)
+
+
+def test_release_range_reads_versions_not_text() -> None:
+    from emr_constructs.cluster.releases import ReleaseRange
+
+    excluded = ReleaseRange(minimum_by_major={6: (6, 1, 0)}, excluded=frozenset({"emr-6.10.0", "emr-6.9.0"}))
+    assert excluded.describe() == "emr-6.1.0 and later 6.x (not emr-6.9.0, emr-6.10.0)"
+    assert not excluded.supported_by("emr-6")
+    assert (excluded.supported_by("emr-6.9.0"), excluded.supported_by("emr-6.9.1")) == (False, True)
+
+
+def test_instance_type_helpers_take_the_family_before_the_first_dot() -> None:
+    assert instance_family_range("m7g.x.large") == instance_family_range("m7g.xlarge") is not None
+    assert all(t.startswith("m6g.") for t in closest_instance_types("m6g.x.large"))
+    assert closest_instance_types("m6g.xlarge", count=1) == ["m6g.xlarge"]
+    assert len(supported_instance_types()) == len(set(supported_instance_types())) > 700
+    assert "m6g.xlarge" in supported_instance_types()

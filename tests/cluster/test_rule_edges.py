@@ -330,6 +330,11 @@ def scaling_rule_error(field: str, value: Any, rule_text: str, allowed: str) -> 
     return error(f"instance_groups.core.auto_scaling.rules[0].{field}", value, rule_text, allowed)
 
 
+APPLICATIONS = (
+    "AmazonCloudWatchAgent, Delta, Flink, Ganglia, Hadoop, HBase, HCatalog, Hive, Hudi, Hue, Iceberg, "
+    "JupyterEnterpriseGateway, JupyterHub, Livy, Mahout, MXNet, Oozie, Phoenix, Pig, Presto, Spark, Sqoop, "
+    "TensorFlow, Tez, Trino, Zeppelin, ZooKeeper"
+)
 THROUGHPUT_RULE = ("throughput is set for gp3 volumes only, 125-1000 MiB/s", "null, or 125-1000 with volume_type gp3")
 PRIMARY_FLEET_RULE = ("the primary fleet has one node, or three for high availability", "1 or 3")
 PERIOD_RULE = ("custom autoscaling evaluates metrics in five-minute periods", "a positive multiple of 300")
@@ -1454,6 +1459,41 @@ EDGES = [
                     "did you mean p2.xlarge or m2.xlarge or m1.medium? an instance type of "
                     "emr_constructs.cluster.supported_instance_types() [emr-supported-instance-types]",
                 ),
+            ),
+            (
+                {"instance_type": "q.q"},
+                error(
+                    "instance_fleets.task.instance_types[0].instance_type",
+                    "q.q",
+                    "not an instance type EMR supports",
+                    "an instance type of emr_constructs.cluster.supported_instance_types() "
+                    "[emr-supported-instance-types]",
+                ),
+            ),
+        ],
+    ),
+    Edge(
+        "every instance type checked after a malformed one",
+        with_fleets,
+        valid=[{"core": fleet("m6g.xlarge", "m6g.2xlarge", on_demand=2)}],
+        invalid=[
+            (
+                {"core": fleet("m6g", "q.q", on_demand=2)},
+                [
+                    error(
+                        "instance_fleets.core.instance_types[0].instance_type",
+                        "m6g",
+                        "not an EC2 instance type name",
+                        "e.g. 'm7g.xlarge'",
+                    ),
+                    error(
+                        "instance_fleets.core.instance_types[1].instance_type",
+                        "q.q",
+                        "not an instance type EMR supports",
+                        "an instance type of emr_constructs.cluster.supported_instance_types() "
+                        "[emr-supported-instance-types]",
+                    ),
+                ],
             )
         ],
     ),
@@ -1496,10 +1536,15 @@ EDGES = [
                     "applications[1]",
                     "Sparky",
                     "unknown application",
-                    "AmazonCloudWatchAgent, Delta, Flink, Ganglia, Hadoop, HBase, HCatalog, Hive, Hudi, Hue, Iceberg, "
-                    "JupyterEnterpriseGateway, JupyterHub, Livy, Mahout, MXNet, Oozie, Phoenix, Pig, Presto, Spark, "
-                    "Sqoop, TensorFlow, Tez, Trino, Zeppelin, ZooKeeper",
+                    APPLICATIONS,
                 ),
+            ),
+            (
+                {"applications": (raw("Sparky"), Application.SPARK, Application.SPARK)},
+                [
+                    error("applications[0]", "Sparky", "unknown application", APPLICATIONS),
+                    error("applications[2]", "Spark", "application listed twice", "each application once"),
+                ],
             ),
             (
                 {"applications": (Application.SPARK, Application.MAHOUT)},

@@ -116,6 +116,10 @@ _TOKEN_SKIPPED = (
     "the early skip of an unresolved value is repeated by ``Checks.require``, which records nothing for a token: "
     "without it the rule runs on the token and still records nothing"
 )
+_SPLIT_FIRST = (
+    "``split('.', 1)[0]`` to ``split('.')[0]`` or ``split('.', 2)[0]``: the part before the first '.' is the same "
+    "whatever the number of splits"
+)
 EQUIVALENT: dict[str, str] = {
     **{f"emr_constructs.storage.props.xǁZoneLifecycleǁ_rules__mutmut_{n}": _FIRST_CLASS for n in (44, 45, 46, 47)},
     "emr_constructs.monitoring.props.x__subscriber_problems__mutmut_7": _FALSE_TO_NONE,
@@ -134,6 +138,49 @@ EQUIVALENT: dict[str, str] = {
             "emr_constructs.cluster.fleets.xǁInstanceFleetǁ_primary_problems__mutmut_8",
         )
     },
+    **{
+        f"emr_constructs.cluster.release_rules.{name}": _FALSE_TO_NONE
+        for name in (
+            "x_application_problems__mutmut_11",
+            "x_instance_type_release_problems__mutmut_11",
+            "x_release_problems__mutmut_3",
+            "x_release_problems__mutmut_26",
+        )
+    },
+    **{
+        f"emr_constructs.cluster.releases.{name}": _SPLIT_FIRST
+        for name in (
+            "x_closest_instance_types__mutmut_6",
+            "x_closest_instance_types__mutmut_9",
+            "x_closest_instance_types__mutmut_15",
+            "x_closest_instance_types__mutmut_18",
+            "x_instance_family_range__mutmut_5",
+            "x_instance_family_range__mutmut_8",
+        )
+    },
+    "emr_constructs.cluster.releases.x_closest_instance_types__mutmut_16": (
+        "``t.split('.', 1)[0]`` to ``t.rsplit('.', 1)[0]`` over EMR's instance types: every type in "
+        "instance_types.json has exactly one '.', so both give the family"
+    ),
+    **{
+        f"emr_constructs.cluster.releases.x__sort_key__mutmut_{n}": (
+            "the fallback key of an unparsable label in ``ReleaseRange.describe``: the excluded and also-supported "
+            "labels of releases.json all parse, so the fallback is never used"
+        )
+        for n in (3, 4, 5)
+    },
+    "emr_constructs.cluster.releases.xǁReleaseRangeǁsupported_by__mutmut_16": (
+        "``version[0] > max(majors)`` to ``>=``: the branch runs only when the major has no minimum, and the "
+        "newest major always has one"
+    ),
+    "emr_constructs.cluster.releases.x_get_release__mutmut_15": (
+        "``version <= newest`` to ``<`` for an unknown label: the newest known label is known, so an unknown "
+        "label never equals it"
+    ),
+    "emr_constructs.cluster.releases.x_get_release__mutmut_24": (
+        "``r.version <= version`` to ``<``: a label equal to a table release returned from the table earlier "
+        "in the function, so no table release equals it here"
+    ),
     "emr_constructs.cluster.groups.xǁScalingRuleǁ_rules__mutmut_78": (
         "``period_seconds > 0`` to ``> 1``: the only period between, 1 s, is not a multiple of 300 and fails either way"
     ),
