@@ -72,7 +72,12 @@ MODULES: tuple[RuleModule, ...] = (
         RuleModule(
             name,
             sources,
-            ("tests/cluster/test_validation.py", "tests/cluster/test_releases.py", "tests/cluster/test_rule_edges.py"),
+            (
+                "tests/cluster/test_validation.py",
+                "tests/cluster/test_releases.py",
+                "tests/cluster/test_configurations.py",
+                "tests/cluster/test_rule_edges.py",
+            ),
         )
         for name, sources in (
             (
@@ -209,7 +214,8 @@ EDGE_TESTS = "test_rule_edges.py"
 #: What the table cannot say; kept with the code so a rerun keeps it.
 NOTES: tuple[str, ...] = (
     "- The cluster's rule modules run as three modules (`cluster-capacity`, `cluster-releases`, `cluster-props`),",
-    "  each against the cluster's rule tests (`test_validation.py`, `test_releases.py`, `test_rule_edges.py`).",
+    "  each against the cluster's rule tests (`test_validation.py`, `test_releases.py`, `test_configurations.py`,",
+    "  `test_rule_edges.py`).",
     "- Times are on a shared 2-core machine (other work running beside it); compare ratios, not seconds.",
 )
 
