@@ -16,6 +16,7 @@ from emr_constructs.cluster import (
     BootstrapAction,
     ClusterProps,
     ComparisonOperator,
+    Configuration,
     EbsVolume,
     InstanceFleet,
     InstanceFleets,
@@ -35,6 +36,7 @@ from emr_constructs.cluster import (
 from emr_constructs.cluster.applications import Application
 from emr_constructs.cluster.enums import OnDemandAllocationStrategy
 from emr_constructs.cluster.releases import supported_instance_types
+from emr_constructs.iam.roles import EmrRolesProps
 from tests.rule_edges import Edge, assert_invalid, assert_valid, invalid_cases, valid_cases
 
 DOCS = "https://docs.aws.amazon.com/emr/latest/ManagementGuide"
@@ -1165,6 +1167,18 @@ EDGES = [
         ],
     ),
     Edge(
+        "root volume size from release 6.10.0",
+        ClusterProps,
+        base={"release_label": "emr-6.10.0"},
+        valid=[{"root_volume": RootVolume(size_gib=15)}],
+        invalid=[
+            (
+                {"root_volume": RootVolume(size_gib=14)},
+                error("root_volume.size_gib", 14, "root volume size out of range", "15-100 GiB"),
+            )
+        ],
+    ),
+    Edge(
         "root volume IOPS",
         ClusterProps,
         valid=[
@@ -1285,6 +1299,29 @@ EDGES = [
         invalid=[
             ({"log_prefix": p}, error("log_prefix", p, *LOG_PREFIX_RULE))
             for p in ("", "logs", "/logs/", "s3://logs-bucket/emr/", "s3://")
+        ],
+    ),
+    Edge(
+        "configurations and roles are checked under their field",
+        ClusterProps,
+        valid=[
+            {"configurations": (Configuration(classification="spark"), Configuration(classification="hive-site"))},
+            {"roles": EmrRolesProps(log_group_prefix="/emr/" + "x" * 506)},
+        ],
+        invalid=[
+            (
+                {"configurations": (Configuration(classification="spark"), Configuration(classification=" "))},
+                error("configurations[1].classification", " ", "empty classification", "e.g. 'spark-defaults'"),
+            ),
+            (
+                {"roles": EmrRolesProps(log_group_prefix="/emr/" + "x" * 507)},
+                error(
+                    "roles.log_group_prefix",
+                    "/emr/" + "x" * 507,
+                    "CloudWatch log group names are 1-512 characters, and the prefix must leave room for one more",
+                    "1-511 characters",
+                ),
+            ),
         ],
     ),
     Edge(

@@ -186,6 +186,9 @@ EQUIVALENT: dict[str, str] = {
         "``r.version <= version`` to ``<``: a label equal to a table release returned from the table earlier "
         "in the function, so no table release equals it here"
     ),
+    "emr_constructs.cluster.storage.xǁEbsVolumeǁ_rules__mutmut_68": (
+        "the value shown by the io1-needs-IOPS rule, ``self.iops`` to ``None``: that branch runs only when iops is None"
+    ),
     "emr_constructs.cluster.groups.xǁScalingRuleǁ_rules__mutmut_78": (
         "``period_seconds > 0`` to ``> 1``: the only period between, 1 s, is not a multiple of 300 and fails either way"
     ),
