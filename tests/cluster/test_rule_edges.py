@@ -1395,6 +1395,13 @@ EDGES = [
         ("emr-5.28.0", "emr-6.0.0"),
         (("emr-5.27.0", step_release_error("emr-5.27.0")),),
     ),
+    Edge(
+        "step concurrency 1 needs no release feature",
+        old,
+        base={"release_label": "emr-5.27.0"},
+        valid=[{"step_concurrency_level": 1}, {"step_concurrency_level": None}],
+        invalid=[({"step_concurrency_level": 2}, step_release_error("emr-5.27.0"))],
+    ),
     release_feature(
         "three primaries in instance groups release",
         lambda **c: old_groups(3, **c),
