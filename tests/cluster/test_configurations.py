@@ -160,3 +160,27 @@ def test_add_configurations_refuses_a_wrong_type_by_name() -> None:
     _, cluster = _cluster(ClusterProps())
     with pytest.raises(EmrTypeError, match=r"configurations=.*str.* is invalid: wrong type"):
         cluster.add_configurations("spark-defaults")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("applications", "classifications"),
+    [
+        ((Application.HADOOP, Application.SPARK), ["spark-hive-site"]),
+        ((Application.HADOOP, Application.HIVE), ["hive-site"]),
+        (
+            (Application.HADOOP, Application.PRESTO, Application.TRINO),
+            ["trino-connector-hive", "presto-connector-hive"],
+        ),
+    ],
+)
+def test_glue_metastore_configures_only_the_installed_applications(
+    applications: tuple[Application, ...], classifications: list[str]
+) -> None:
+    props = ClusterProps(glue_data_catalog=True, applications=applications)
+    assert [c.classification for c in props.effective_configurations()] == classifications
+
+
+def test_maximize_resource_allocation_flag_adds_its_classification() -> None:
+    assert ClusterProps(maximize_resource_allocation=True).effective_configurations() == (
+        Configuration(classification="spark", properties={"maximizeResourceAllocation": "true"}),
+    )
