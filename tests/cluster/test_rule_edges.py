@@ -6,9 +6,11 @@ that uses no release-gated feature, so each row turns on exactly the feature it 
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from aws_cdk import aws_ec2 as ec2
 
 from emr_constructs.cluster import (
     ActionOnFailure,
@@ -18,6 +20,7 @@ from emr_constructs.cluster import (
     ComparisonOperator,
     Configuration,
     EbsVolume,
+    EmrCluster,
     InstanceFleet,
     InstanceFleets,
     InstanceGroup,
@@ -37,7 +40,9 @@ from emr_constructs.cluster.applications import Application
 from emr_constructs.cluster.enums import OnDemandAllocationStrategy
 from emr_constructs.cluster.releases import supported_instance_types
 from emr_constructs.iam.roles import EmrRolesProps
+from tests.cluster.builders import platform
 from tests.rule_edges import Edge, assert_invalid, assert_valid, invalid_cases, valid_cases
+from tests.support import new_stack
 
 DOCS = "https://docs.aws.amazon.com/emr/latest/ManagementGuide"
 #: Real Graviton2 types (every release from 6.3.0 has these families), enough for the 30-type limit.
@@ -1637,3 +1642,20 @@ def test_valid_edge_builds_clean(edge: Edge, changes: dict[str, Any]) -> None:
 @pytest.mark.parametrize(("edge", "changes", "expected"), invalid_cases(EDGES))
 def test_fails_one_step_past_the_edge(edge: Edge, changes: dict[str, Any], expected: list[str]) -> None:
     assert_invalid(edge, changes, expected)
+
+
+def test_construct_rules_build_at_their_valid_edges() -> None:
+    """The rules that need the construct's references (their invalid edges are in test_validation.py): four
+    additional groups per node type, and a network with a single subnet, build without an error."""
+    stack = new_stack()
+    refs = platform(stack)
+    extra = [ec2.SecurityGroup.from_security_group_id(stack, f"Extra{i}", f"sg-0{i:016x}") for i in range(4)]
+    one_subnet = SimpleNamespace(vpc=refs.network.vpc, cluster_subnets=refs.network.cluster_subnets[:1])
+    cluster = EmrCluster(
+        stack,
+        "Cluster",
+        additional_primary_security_groups=extra,
+        additional_core_security_groups=extra,
+        **{**refs.cluster_args(), "network": one_subnet},
+    )
+    assert cluster.props == ClusterProps()

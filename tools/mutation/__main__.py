@@ -373,7 +373,7 @@ def render(records: list[dict[str, Any]]) -> str:
     if earlier:
         rows += [
             "",
-            "Earlier runs of a module (kept when it runs again; scored with today's equivalent list):",
+            "Earlier runs of a module (kept when it runs again; scored with the equivalent list of the next run):",
             "",
             "| module | mutants | killed | survived | score | time | run at |",
             "|---|---:|---:|---:|---:|---:|---|",
