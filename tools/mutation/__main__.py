@@ -219,6 +219,11 @@ NOTES: tuple[str, ...] = (
     "- The cluster's rule modules run as three modules (`cluster-capacity`, `cluster-releases`, `cluster-props`),",
     "  each against the cluster's rule tests (`test_validation.py`, `test_releases.py`, `test_configurations.py`,",
     "  `test_rule_edges.py`).",
+    "- The `(without edge tables)` rows of monitoring and the cluster modules ran after this round's other new",
+    "  tests (loader, release-range and configuration tests in `tests/cluster/test_releases.py` and",
+    "  `test_configurations.py`), so they overstate the score before the round a little.",
+    "- Rows are rebuilt inside each test (`tests/rule_edges.py`, `rebuilt`): Props run their rules when built, and",
+    "  rows are built at collection, where mutmut cannot tie a nested Props' rules to a test.",
     "- Times are on a shared 2-core machine (other work running beside it); compare ratios, not seconds.",
 )
 
