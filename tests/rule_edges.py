@@ -77,3 +77,18 @@ def assert_valid(edge: Edge, changes: Mapping[str, Any]) -> None:
 def assert_invalid(edge: Edge, changes: Mapping[str, Any], expected: list[str]) -> None:
     found = messages(edge.props(changes))
     assert found == expected, f"{edge.rule}: {dict(changes)}\n got      {found}\n expected {expected}"
+
+
+def edge_tests(edges: Sequence[Edge]) -> tuple[Callable[..., None], Callable[..., None]]:
+    """A table module's two tests: ``test_valid_edge_builds_clean, test_fails_one_step_past_the_edge =
+    edge_tests(EDGES)`` (every valid edge builds clean; every invalid one fails with exactly its messages)."""
+
+    @pytest.mark.parametrize(("edge", "changes"), valid_cases(edges))
+    def test_valid_edge_builds_clean(edge: Edge, changes: dict[str, Any]) -> None:
+        assert_valid(edge, changes)
+
+    @pytest.mark.parametrize(("edge", "changes", "expected"), invalid_cases(edges))
+    def test_fails_one_step_past_the_edge(edge: Edge, changes: dict[str, Any], expected: list[str]) -> None:
+        assert_invalid(edge, changes, expected)
+
+    return test_valid_edge_builds_clean, test_fails_one_step_past_the_edge

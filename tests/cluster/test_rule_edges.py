@@ -9,7 +9,6 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-import pytest
 from aws_cdk import aws_ec2 as ec2
 
 from emr_constructs.cluster import (
@@ -41,7 +40,7 @@ from emr_constructs.cluster.enums import OnDemandAllocationStrategy
 from emr_constructs.cluster.releases import supported_instance_types
 from emr_constructs.iam.roles import EmrRolesProps
 from tests.cluster.builders import platform
-from tests.rule_edges import Edge, assert_invalid, assert_valid, invalid_cases, valid_cases
+from tests.rule_edges import Edge, edge_tests
 from tests.support import new_stack
 
 DOCS = "https://docs.aws.amazon.com/emr/latest/ManagementGuide"
@@ -1634,14 +1633,7 @@ def test_default_capacity_is_one_primary_and_two_core_nodes() -> None:
     assert {t for _, t in groups.instance_types() + fleets.instance_types()} == {"m6g.xlarge"}
 
 
-@pytest.mark.parametrize(("edge", "changes"), valid_cases(EDGES))
-def test_valid_edge_builds_clean(edge: Edge, changes: dict[str, Any]) -> None:
-    assert_valid(edge, changes)
-
-
-@pytest.mark.parametrize(("edge", "changes", "expected"), invalid_cases(EDGES))
-def test_fails_one_step_past_the_edge(edge: Edge, changes: dict[str, Any], expected: list[str]) -> None:
-    assert_invalid(edge, changes, expected)
+test_valid_edge_builds_clean, test_fails_one_step_past_the_edge = edge_tests(EDGES)
 
 
 def test_construct_rules_build_at_their_valid_edges() -> None:

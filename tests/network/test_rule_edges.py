@@ -10,7 +10,7 @@ from aws_cdk import Fn, Token
 
 from emr_constructs.network import ExistingNetworkProps, InterfaceEndpoint, VpcProps
 from emr_constructs.network.props import allocate_subnets
-from tests.rule_edges import Edge, assert_invalid, assert_valid, invalid_cases, valid_cases
+from tests.rule_edges import Edge, edge_tests
 
 RETENTIONS = "1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653"
 ONE_AZ_ISOLATED: dict[str, Any] = {"max_azs": 1, "nat_gateways": 0, "interface_endpoints": ()}
@@ -228,14 +228,7 @@ EDGES = [
 ]
 
 
-@pytest.mark.parametrize(("edge", "changes"), valid_cases(EDGES))
-def test_valid_edge_builds_clean(edge: Edge, changes: dict[str, Any]) -> None:
-    assert_valid(edge, changes)
-
-
-@pytest.mark.parametrize(("edge", "changes", "expected"), invalid_cases(EDGES))
-def test_fails_one_step_past_the_edge(edge: Edge, changes: dict[str, Any], expected: list[str]) -> None:
-    assert_invalid(edge, changes, expected)
+test_valid_edge_builds_clean, test_fails_one_step_past_the_edge = edge_tests(EDGES)
 
 
 def test_subnets_are_allocated_in_order_each_aligned_to_its_size() -> None:

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import pytest
-
 from emr_constructs.storage.props import BUCKET_KEYS, DataLakeProps, ZoneLifecycle
-from tests.rule_edges import Edge, assert_invalid, assert_valid, invalid_cases, valid_cases
+from tests.rule_edges import Edge, edge_tests
 
 OFF = "(or null to turn it off)"
 
@@ -174,11 +170,4 @@ EDGES = [
 ]
 
 
-@pytest.mark.parametrize(("edge", "changes"), valid_cases(EDGES))
-def test_valid_edge_builds_clean(edge: Edge, changes: dict[str, Any]) -> None:
-    assert_valid(edge, changes)
-
-
-@pytest.mark.parametrize(("edge", "changes", "expected"), invalid_cases(EDGES))
-def test_fails_one_step_past_the_edge(edge: Edge, changes: dict[str, Any], expected: list[str]) -> None:
-    assert_invalid(edge, changes, expected)
+test_valid_edge_builds_clean, test_fails_one_step_past_the_edge = edge_tests(EDGES)

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import pytest
-
 from emr_constructs.warehouse.props import (
     BASE_CAPACITY_ALLOWED,
     NodeType,
@@ -13,7 +9,7 @@ from emr_constructs.warehouse.props import (
     ServerlessProps,
     WarehouseProps,
 )
-from tests.rule_edges import Edge, assert_invalid, assert_valid, invalid_cases, valid_cases
+from tests.rule_edges import Edge, edge_tests
 
 WINDOW_ALLOWED = "ddd:hh24:mi-ddd:hh24:mi in UTC with ddd one of mon-sun, e.g. 'sun:03:00-sun:03:30'"
 
@@ -172,11 +168,4 @@ EDGES = [
 ]
 
 
-@pytest.mark.parametrize(("edge", "changes"), valid_cases(EDGES))
-def test_valid_edge_builds_clean(edge: Edge, changes: dict[str, Any]) -> None:
-    assert_valid(edge, changes)
-
-
-@pytest.mark.parametrize(("edge", "changes", "expected"), invalid_cases(EDGES))
-def test_fails_one_step_past_the_edge(edge: Edge, changes: dict[str, Any], expected: list[str]) -> None:
-    assert_invalid(edge, changes, expected)
+test_valid_edge_builds_clean, test_fails_one_step_past_the_edge = edge_tests(EDGES)
