@@ -33,6 +33,9 @@ EXAMPLE = ROOT / "examples" / "team_app"
 
 def _wheel_inputs_hash() -> str:
     digest = hashlib.sha256()
+    # The venv borrows this interpreter's packages (a .pth file naming them): a venv built for another checkout
+    # would break when that checkout goes (a deleted clone or worktree), so the checkout's packages are in the key.
+    digest.update(sysconfig.get_paths()["purelib"].encode())
     for path in sorted([ROOT / "pyproject.toml", ROOT / "README.md", *(ROOT / "emr_constructs").rglob("*")]):
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(str(path.relative_to(ROOT)).encode())
@@ -48,9 +51,15 @@ def _installed_venv() -> Path:
     # Two test sessions (or checkouts) may build at once: one builds, the other waits and reuses it.
     with (cache / "team-app.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (home / "ready").exists():
+        if not (home / "ready").exists() or not _dependencies_present(venv):
             _build(home, venv)
     return venv
+
+
+def _dependencies_present(venv: Path) -> bool:
+    """Whether the folder the venv's .pth names still holds the packages (it may have been deleted since)."""
+    pth = next(venv.glob("lib/python*/site-packages/_project_dependencies.pth"), None)
+    return pth is not None and (Path(pth.read_text().strip()) / "aws_cdk").is_dir()
 
 
 def _build(home: Path, venv: Path) -> None:
@@ -170,3 +179,14 @@ def test_the_cli_finds_the_team_cluster_by_tags_and_by_id(team_rehearsal: Verdic
     assert "moto never runs a step: the rehearsal marked the steps the CLI waited on COMPLETED" in "".join(
         team_rehearsal.rehearsal.notes
     )
+
+
+def test_a_cached_venv_whose_borrowed_packages_are_gone_is_rebuilt(tmp_path: Path) -> None:
+    """The cached venv names the checkout's site-packages; when that checkout is deleted, it must not be reused."""
+    site = tmp_path / "venv" / "lib" / "python3.11" / "site-packages"
+    site.mkdir(parents=True)
+    packages = tmp_path / "checkout-site-packages"
+    (site / "_project_dependencies.pth").write_text(f"{packages}\n")
+    assert not _dependencies_present(tmp_path / "venv")
+    (packages / "aws_cdk").mkdir(parents=True)
+    assert _dependencies_present(tmp_path / "venv")
