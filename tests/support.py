@@ -13,6 +13,7 @@ from aws_cdk.assertions import Template
 from cdk_nag import NagPack, ServerlessChecks
 from constructs import IConstruct
 
+from emr_constructs.network import ExistingNetworkProps
 from emr_constructs.policy import STANDARD_PACKS
 from tools.gate.normalize import normalize_template as policy_normalize_template
 from tools.lint_cache import lint_template
@@ -77,3 +78,12 @@ class Built:
 def cfn_lint(template: Mapping[str, Any], *, region: str = "us-east-1", errors_only: bool = False) -> list[str]:
     """cfn-lint's matches on ``template`` (errors only with ``errors_only``), kept between runs by template text."""
     return [str(m) for m in lint_template(dict(template), region) if m.is_error or not errors_only]
+
+
+#: A brought network of two AZs in us-east-1, for constructs that only need some network.
+TWO_AZ_NETWORK = ExistingNetworkProps(
+    vpc_id="vpc-0a1b2c3d",
+    vpc_cidr="10.0.0.0/16",
+    availability_zones=("us-east-1a", "us-east-1b"),
+    private_subnet_ids=("subnet-0a1b2c3d", "subnet-1a1b2c3d"),
+)

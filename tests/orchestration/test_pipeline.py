@@ -43,7 +43,7 @@ from emr_constructs.sources import (
 )
 from emr_constructs.storage import DataLake
 from tests.catalog.policies import get_att, ref, resources_of_type, role_statements
-from tests.support import ROOT, nag_findings, new_app
+from tests.support import ROOT, TWO_AZ_NETWORK, nag_findings, new_app
 
 CLUSTER_ID = "j-1ABCDEFGHIJKL"
 CLUSTER_ARN = f"arn:aws:elasticmapreduce:us-east-1:111122223333:cluster/{CLUSTER_ID}"
@@ -114,12 +114,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     network = ExistingNetwork(
         base,
         "Network",
-        props=ExistingNetworkProps(
-            vpc_id="vpc-0a1b2c3d",
-            vpc_cidr="10.0.0.0/16",
-            availability_zones=("us-east-1a", "us-east-1b"),
-            private_subnet_ids=("subnet-0a1b2c3d", "subnet-1a1b2c3d"),
-        ),
+        props=TWO_AZ_NETWORK,
     )
     lake = DataLake(base, "Lake")
     application = EmrServerlessApplication(base, "Spark", network=network, lake=lake)

@@ -10,7 +10,7 @@ from aws_cdk import RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Template
 
-from emr_constructs.network import EmrSecurityGroups, ExistingNetwork, ExistingNetworkProps
+from emr_constructs.network import EmrSecurityGroups, ExistingNetwork
 from emr_constructs.policy.acknowledge import acknowledge_inline_policies
 from emr_constructs.sources import (
     DatabaseEngine,
@@ -24,7 +24,7 @@ from emr_constructs.sources import (
     RelationalDatabase,
     RelationalDatabaseProps,
 )
-from tests.support import nag_findings, new_app
+from tests.support import TWO_AZ_NETWORK, nag_findings, new_app
 
 SECRET_ARN = "arn:aws:secretsmanager:us-east-1:111122223333:secret:products-AbCdEf"
 KEY_ARN = "arn:aws:kms:us-east-1:111122223333:key/11111111-2222-3333-4444-555555555555"
@@ -68,12 +68,7 @@ def sources() -> Sources:
     net = ExistingNetwork(
         stack,
         "Network",
-        props=ExistingNetworkProps(
-            vpc_id="vpc-0a1b2c3d",
-            vpc_cidr="10.0.0.0/16",
-            availability_zones=("us-east-1a", "us-east-1b"),
-            private_subnet_ids=("subnet-0a1b2c3d", "subnet-1a1b2c3d"),
-        ),
+        props=TWO_AZ_NETWORK,
     )
     groups = EmrSecurityGroups(stack, "EmrGroups", vpc=net.vpc)
     created_db = RelationalDatabase(

@@ -7,7 +7,7 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Template
 
-from emr_constructs.network import ExistingNetwork, ExistingNetworkProps
+from emr_constructs.network import ExistingNetwork
 from emr_constructs.sources import (
     DataCompute,
     ExistingDatabaseProps,
@@ -16,7 +16,7 @@ from emr_constructs.sources import (
     RelationalDatabaseProps,
 )
 from tests.sources.conftest import SECRET_ARN
-from tests.support import new_app
+from tests.support import TWO_AZ_NETWORK, new_app
 
 
 def build(depends: bool) -> tuple[Stack, Stack, RelationalDatabase]:
@@ -64,12 +64,7 @@ def test_a_created_database_publishes_its_secret_name_as_a_parameter() -> None:
     network = ExistingNetwork(
         stack,
         "Network",
-        props=ExistingNetworkProps(
-            vpc_id="vpc-0a1b2c3d",
-            vpc_cidr="10.0.0.0/16",
-            availability_zones=("us-east-1a", "us-east-1b"),
-            private_subnet_ids=("subnet-0a1b2c3d", "subnet-1a1b2c3d"),
-        ),
+        props=TWO_AZ_NETWORK,
     )
     database = RelationalDatabase(
         stack, "Db", props=RelationalDatabaseProps(create=NewDatabaseProps()), network=network
