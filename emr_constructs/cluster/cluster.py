@@ -17,7 +17,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from emr_constructs.arguments import checked_arguments
-from emr_constructs.cluster.applications import NON_YARN_APPLICATIONS
+from emr_constructs.cluster.applications import NON_YARN_APPLICATIONS, Application
 from emr_constructs.cluster.artifacts import S3File, TlsCertificates
 from emr_constructs.cluster.configurations import Configuration, configuration_problems, merge_configurations
 from emr_constructs.cluster.enums import ScalingUnitType
@@ -236,6 +236,11 @@ class EmrCluster(Construct):
         """True when the cluster has an auto-termination policy: an idle cluster then ends by itself, so
         monitoring need not alarm on idleness."""
         return self.props.auto_termination_idle_seconds is not None
+
+    @property
+    def applications(self) -> tuple[Application, ...]:
+        """The applications installed on the cluster (what its steps may run: Spark, Flink, Hive...)."""
+        return self.props.applications
 
     @property
     def cluster_arn(self) -> str:

@@ -1,25 +1,39 @@
-"""Orchestration: Step Functions pipelines for EMR steps, transient clusters and EMR Serverless job runs."""
+"""Orchestration: Step Functions pipelines for EMR steps (Spark and Flink), transient clusters and EMR Serverless
+job runs."""
 
 from emr_constructs.orchestration.assets import WorkloadAssets, batch_etl_arguments, streaming_arguments, zone_path
 from emr_constructs.orchestration.pipeline import (
     ClusterStepsPipeline,
+    IApplicationsCluster,
     IFailureNotifications,
     IServerlessJobTarget,
     IStepCluster,
     ServerlessJobPipeline,
     TransientClusterPipeline,
 )
-from emr_constructs.orchestration.props import RUN_DATE, PipelineProps, SparkJob, TransientClusterProps
+from emr_constructs.orchestration.props import (
+    FLINK_LAUNCHER,
+    RUN_DATE,
+    FlinkJob,
+    PipelineProps,
+    SparkJob,
+    StepJob,
+    TransientClusterProps,
+)
 
 __all__ = [
+    "FLINK_LAUNCHER",
     "RUN_DATE",
     "ClusterStepsPipeline",
+    "FlinkJob",
+    "IApplicationsCluster",
     "IFailureNotifications",
     "IServerlessJobTarget",
     "IStepCluster",
     "PipelineProps",
     "ServerlessJobPipeline",
     "SparkJob",
+    "StepJob",
     "TransientClusterPipeline",
     "TransientClusterProps",
     "WorkloadAssets",

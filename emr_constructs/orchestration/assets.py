@@ -19,7 +19,7 @@ from constructs import Construct
 
 from emr_constructs.arguments import checked_arguments
 from emr_constructs.errors import Checks
-from emr_constructs.orchestration.props import SparkJob
+from emr_constructs.orchestration.props import FlinkJob, SparkJob
 from emr_constructs.sources.compute import IDataCompute
 from emr_constructs.sources.database import RelationalDatabase
 from emr_constructs.sources.dynamodb import DynamoTable
@@ -39,6 +39,7 @@ class WorkloadAssets(Construct):
                                 entry_points={"batch": "workloads/batch/job.py"})
         assets.grant_read(DataCompute.of_cluster(cluster))
         job = assets.spark_job("batch", name="batch-etl", arguments=batch_etl_arguments(...))
+        stream = assets.flink_job("streaming", name="streaming-windows", arguments=streaming_arguments(...))
     """
 
     @checked_arguments
@@ -115,6 +116,27 @@ class WorkloadAssets(Construct):
             script_uri=self.script_uri(entry_point),
             arguments=tuple(arguments),
             spark_submit_options=("--py-files", self.py_files_uri, *spark_submit_options),
+        )
+
+    def flink_job(
+        self,
+        entry_point: str,
+        *,
+        name: str,
+        arguments: Sequence[str],
+        jars: Sequence[str] = (),
+        properties: Mapping[str, str] | None = None,
+        python_executable: str = "python3",
+    ) -> FlinkJob:
+        """A detached :class:`FlinkJob` running ``entry_point`` with the package on ``-pyfs``."""
+        return FlinkJob(
+            name=name,
+            script_uri=self.script_uri(entry_point),
+            arguments=tuple(arguments),
+            python_files=(self.py_files_uri,),
+            jars=tuple(jars),
+            properties=tuple((properties or {}).items()),
+            python_executable=python_executable,
         )
 
 

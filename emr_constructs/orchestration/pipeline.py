@@ -27,10 +27,18 @@ from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
 from emr_constructs.arguments import checked_arguments, describe_as
-from emr_constructs.errors import Checks
+from emr_constructs.cluster.applications import Application
+from emr_constructs.errors import Checks, is_token
 from emr_constructs.guard import restrict_grants_to_aws_services
 from emr_constructs.iam.keys import allow_cloudwatch_logs
-from emr_constructs.orchestration.props import RUN_DATE, PipelineProps, SparkJob, TransientClusterProps
+from emr_constructs.orchestration.props import (
+    RUN_DATE,
+    FlinkJob,
+    PipelineProps,
+    SparkJob,
+    StepJob,
+    TransientClusterProps,
+)
 from emr_constructs.policy.acknowledge import acknowledge, acknowledge_inline_policies, acknowledge_wildcard_resources
 from emr_constructs.removal import safe_removal_policy
 from emr_constructs.tags import EMR_MANAGED_POLICY_TAG_KEY, EMR_MANAGED_POLICY_TAG_VALUE
@@ -128,6 +136,15 @@ class IFailureNotifications(Protocol):
     def route_events(self, id: str, pattern: events.EventPattern, description: str) -> events.Rule: ...
 
 
+@runtime_checkable
+class IApplicationsCluster(IStepCluster, Protocol):
+    """A cluster that tells which applications it has (:class:`~emr_constructs.cluster.EmrCluster`): a pipeline
+    checks that it has Flink before adding a :class:`FlinkJob` (a cluster known only by id cannot be checked)."""
+
+    @property
+    def applications(self) -> tuple[Application, ...]: ...
+
+
 describe_as(IStepCluster, "EmrCluster, or anything with cluster_id and cluster_arn")
 describe_as(IServerlessJobTarget, "EmrServerlessApplication, or application_id, application_arn and runtime_role")
 describe_as(IFailureNotifications, "PlatformMonitoring")
@@ -142,7 +159,7 @@ class _Pipeline(Construct):
         id: str,
         *,
         props: PipelineProps,
-        jobs: Sequence[SparkJob],
+        jobs: Sequence[StepJob],
         notifications: IFailureNotifications | None,
         removal_policy: RemovalPolicy | None,
         extra_checks: Checks | None = None,
@@ -259,7 +276,7 @@ class _Pipeline(Construct):
         if RUN_DATE not in values:
             return {key: list(values)}
         day = sfn.JsonPath.string_at(f"{RUN_PATH}.date")
-        return {f"{key}.$": sfn.JsonPath.array(*(day if v == RUN_DATE else v for v in values))}
+        return {f"{key}.$": sfn.JsonPath.array(*(day if v == RUN_DATE else _intrinsic_literal(v) for v in values))}
 
     def _result_path(self) -> dict[str, Any]:
         """Job states of a dated pipeline keep their input (``$.run``) for the next job (``null``: a plain
@@ -285,13 +302,24 @@ class ClusterStepsPipeline(_Pipeline):
         id: str,
         *,
         cluster: IStepCluster,
-        jobs: Sequence[SparkJob],
+        jobs: Sequence[StepJob],
         props: PipelineProps = PipelineProps(),  # noqa: B008 - frozen dataclass, never mutated
         notifications: IFailureNotifications | None = None,
         removal_policy: RemovalPolicy | None = None,
     ) -> None:
         self._cluster = cluster
-        super().__init__(scope, id, props=props, jobs=jobs, notifications=notifications, removal_policy=removal_policy)
+        checks = Checks()
+        if isinstance(cluster, IApplicationsCluster):
+            _require_flink(checks, jobs, cluster.applications, "cluster")
+        super().__init__(
+            scope,
+            id,
+            props=props,
+            jobs=jobs,
+            notifications=notifications,
+            removal_policy=removal_policy,
+            extra_checks=checks,
+        )
 
     def _definition(self) -> sfn.IChainable:
         partition = Stack.of(self).partition
@@ -310,7 +338,7 @@ class ClusterStepsPipeline(_Pipeline):
                                 "ActionOnFailure": "CONTINUE",
                                 "HadoopJarStep": {
                                     "Jar": COMMAND_RUNNER_JAR,
-                                    **self._arguments("Args", job.spark_submit()),
+                                    **self._arguments("Args", job.step_arguments()),
                                 },
                             },
                         },
@@ -342,7 +370,7 @@ class TransientClusterPipeline(_Pipeline):
         id: str,
         *,
         cluster: TransientClusterProps,
-        jobs: Sequence[SparkJob],
+        jobs: Sequence[StepJob],
         service_role: iam.IRole,
         instance_role: iam.IRole,
         autoscaling_role: iam.IRole,
@@ -358,6 +386,7 @@ class TransientClusterPipeline(_Pipeline):
     ) -> None:
         checks = Checks()
         checks.extend(cluster.problems(), "cluster")
+        _require_flink(checks, jobs, cluster.applications, "cluster.applications")
         self._cluster_props = cluster
         self._roles = (service_role, instance_role, autoscaling_role)
         self._network = (subnet_id, primary_security_group, core_security_group, service_access_security_group)
@@ -437,7 +466,7 @@ class TransientClusterPipeline(_Pipeline):
                                 "ActionOnFailure": "CONTINUE",
                                 "HadoopJarStep": {
                                     "Jar": COMMAND_RUNNER_JAR,
-                                    **self._arguments("Args", job.spark_submit()),
+                                    **self._arguments("Args", job.step_arguments()),
                                 },
                             },
                         },
@@ -477,16 +506,34 @@ class ServerlessJobPipeline(_Pipeline):
         id: str,
         *,
         application: IServerlessJobTarget,
-        jobs: Sequence[SparkJob],
+        jobs: Sequence[StepJob],
         props: PipelineProps = PipelineProps(),  # noqa: B008 - frozen dataclass, never mutated
         notifications: IFailureNotifications | None = None,
         removal_policy: RemovalPolicy | None = None,
     ) -> None:
         self._application = application
-        super().__init__(scope, id, props=props, jobs=jobs, notifications=notifications, removal_policy=removal_policy)
+        checks = Checks()
+        for index, job in enumerate(jobs):
+            checks.require(
+                not isinstance(job, FlinkJob),
+                f"jobs[{index}]",
+                f"FlinkJob {job.name!r}",
+                "EMR Serverless runs Spark and Hive, not Flink",
+                "a SparkJob; run Flink jobs on a cluster (ClusterStepsPipeline, TransientClusterPipeline)",
+            )
+        super().__init__(
+            scope,
+            id,
+            props=props,
+            jobs=jobs,
+            notifications=notifications,
+            removal_policy=removal_policy,
+            extra_checks=checks,
+        )
 
     def _definition(self) -> sfn.IChainable:
         partition = Stack.of(self).partition
+        jobs = [job for job in self.jobs if isinstance(job, SparkJob)]  # a FlinkJob failed the checks
         states = [
             sfn.CustomState(
                 self,
@@ -513,7 +560,7 @@ class ServerlessJobPipeline(_Pipeline):
                     **self._result_path(),
                 },
             )
-            for job in self.jobs
+            for job in jobs
         ]
         return _in_order(states)
 
@@ -538,6 +585,25 @@ class ServerlessJobPipeline(_Pipeline):
             )
         )
         acknowledge_wildcard_resources(role, [runs], _JOB_RUNS_REASON)
+
+
+def _intrinsic_literal(value: str) -> str:
+    """``value`` for a string literal of an intrinsic function. Braces are reserved there as much as quotes and
+    backslashes, but CDK only escapes the latter two (it leaves ``\\{`` and ``\\}`` as they are): a shell script
+    or a ``--conf`` with braces would otherwise make the definition invalid. A token stays whole."""
+    return value if is_token(value) else value.replace("{", "\\{").replace("}", "\\}")
+
+
+def _require_flink(checks: Checks, jobs: Sequence[StepJob], applications: Sequence[Application], field: str) -> None:
+    """A cluster that runs a :class:`FlinkJob` has the Flink application (EMR has no ``flink`` command without)."""
+    flink_jobs = [job.name for job in jobs if isinstance(job, FlinkJob)]
+    checks.require(
+        not flink_jobs or Application.FLINK in applications,
+        field,
+        ", ".join(application.value for application in applications),
+        f"the Flink jobs {', '.join(flink_jobs)} need Flink on the cluster",
+        "applications including Flink",
+    )
 
 
 def _cluster_wildcard(scope: Construct) -> str:
