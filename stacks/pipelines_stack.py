@@ -12,18 +12,20 @@ from emr_constructs.orchestration import (
     RUN_DATE,
     ClusterStepsPipeline,
     ServerlessJobPipeline,
+    StepJob,
     WorkloadAssets,
     batch_etl_arguments,
+    streaming_arguments,
 )
 from emr_constructs.serverless import EmrServerlessApplication
 from emr_constructs.sources import DataCompute
 from emr_constructs.storage import DataLake
 from stacks.base import PlatformStack
-from stacks.settings import REPOSITORY_ROOT, EnvironmentSettings, Workload
+from stacks.settings import REPOSITORY_ROOT, EnvironmentSettings, PipelineSettings, Workload
 from stacks.sources_stack import SourcesStack
 
-#: Entry point of each workload in ``workloads/`` (shipped with the package on ``--py-files``).
-ENTRY_POINTS = {Workload.BATCH_ETL: "workloads/batch/job.py"}
+#: Entry point of each workload in ``workloads/`` (shipped with the package on ``--py-files`` or ``-pyfs``).
+ENTRY_POINTS = {Workload.BATCH_ETL: "workloads/batch/job.py", Workload.STREAMING: "workloads/streaming/job.py"}
 
 
 class PipelinesStack(PlatformStack):
@@ -55,19 +57,7 @@ class PipelinesStack(PlatformStack):
         )
         self.pipelines: dict[str, ClusterStepsPipeline | ServerlessJobPipeline] = {}
         for name, spec in settings.pipelines.items():
-            assert sources.database is not None and sources.sink is not None  # batch ETL, checked in the settings
-            job = self.assets.spark_job(
-                spec.workload.value,
-                name=spec.workload.value.replace("_", "-"),
-                arguments=batch_etl_arguments(
-                    date=RUN_DATE,
-                    lake=lake,
-                    database=sources.database,
-                    jdbc_table=settings.sources.dimension_table,
-                    sink=sources.sink,
-                ),
-                spark_submit_options=spec.spark_submit_options,
-            )
+            job = self._job(spec, lake, sources)
             pipeline: ClusterStepsPipeline | ServerlessJobPipeline
             policy = self.stateful_removal_policy
             if spec.cluster is not None:
@@ -81,7 +71,7 @@ class PipelinesStack(PlatformStack):
                     notifications=monitoring,
                     removal_policy=policy,
                 )
-                self.assets.grant_read(DataCompute.of_cluster(cluster))
+                self.assets.grant_read(DataCompute.of_cluster(cluster), [spec.workload.value])
             else:
                 application = applications[spec.compute]
                 pipeline = ServerlessJobPipeline(
@@ -93,7 +83,7 @@ class PipelinesStack(PlatformStack):
                     notifications=monitoring,
                     removal_policy=policy,
                 )
-                self.assets.grant_read(DataCompute.of_serverless(application))
+                self.assets.grant_read(DataCompute.of_serverless(application), [spec.workload.value])
             self.pipelines[name] = pipeline
             self.export(
                 f"Pipeline{name}Arn",
@@ -101,3 +91,30 @@ class PipelinesStack(PlatformStack):
                 name=f"pipeline-{name.lower()}-arn",
                 description=f"{name} state machine",
             )
+
+    def _job(self, spec: PipelineSettings, lake: DataLake, sources: SourcesStack) -> StepJob:
+        """The workload's job, its arguments from the constructs it reads and writes (checked in the settings:
+        the sources each workload needs exist)."""
+        name = spec.workload.value.replace("_", "-")
+        assert sources.sink is not None
+        if spec.workload is Workload.STREAMING:
+            assert sources.stream is not None
+            return self.assets.flink_job(
+                spec.workload.value,
+                name=name,
+                arguments=streaming_arguments(stream=sources.stream, lake=lake, sink=sources.sink),
+                properties=spec.flink_properties,
+            )
+        assert sources.database is not None
+        return self.assets.spark_job(
+            spec.workload.value,
+            name=name,
+            arguments=batch_etl_arguments(
+                date=RUN_DATE,
+                lake=lake,
+                database=sources.database,
+                jdbc_table=self.settings.sources.dimension_table,
+                sink=sources.sink,
+            ),
+            spark_submit_options=spec.spark_submit_options,
+        )

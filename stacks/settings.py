@@ -264,6 +264,14 @@ class Workload(StrEnum):
     BATCH_ETL = "batch_etl"
     """``workloads/batch/job.py``: raw events -> curated -> daily aggregate, dimension from the database, the
     aggregate to the DynamoDB sink. Needs ``sources.database`` and ``sources.sink``."""
+    STREAMING = "streaming"
+    """``workloads/streaming/job.py``: the stream's events -> event-time windows -> the analytics zone and the
+    DynamoDB sink, a detached PyFlink job. Runs on a cluster with Flink that is one of ``sources.stream_readers``;
+    needs ``sources.stream`` and ``sources.sink``."""
+
+    @property
+    def engine(self) -> str:
+        return "Flink" if self is Workload.STREAMING else "Spark"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -280,7 +288,9 @@ class PipelineSettings(ValidatedProps):
     """Schedule (EventBridge Scheduler expression; none: started by hand) and timeout."""
     spark_submit_options: tuple[str, ...] = ()
     """Extra ``spark-submit`` options, e.g. the JDBC driver: ``["--packages", "org.postgresql:postgresql:42.7.4"]``
-    (fetched from Maven Central at run time: the compute needs a route to it)."""
+    (fetched from Maven Central at run time: the compute needs a route to it). Spark workloads only."""
+    flink_properties: dict[str, str] = field(default_factory=dict)
+    """Flink configuration of a Flink workload (``-D<key>=<value>``), e.g. ``{"parallelism.default": "2"}``."""
 
     @property
     def compute(self) -> str:
@@ -296,6 +306,28 @@ class PipelineSettings(ValidatedProps):
             "exactly one of 'cluster' (steps) and 'serverless' (job runs)",
         )
         checks.extend(self.pipeline.problems(), prefix="pipeline")
+        engine = self.workload.engine
+        checks.require(
+            engine == "Spark" or not self.spark_submit_options,
+            "spark_submit_options",
+            list(self.spark_submit_options),
+            f"the {self.workload.value} workload runs on {engine}, not Spark",
+            "no spark_submit_options; flink_properties for Flink settings",
+        )
+        checks.require(
+            engine == "Flink" or not self.flink_properties,
+            "flink_properties",
+            self.flink_properties,
+            f"the {self.workload.value} workload runs on {engine}, not Flink",
+            "no flink_properties; spark_submit_options for Spark settings",
+        )
+        checks.require(
+            engine != "Flink" or self.serverless is None,
+            "serverless",
+            self.serverless,
+            f"the {self.workload.value} workload runs on Flink, and EMR Serverless runs Spark and Hive only",
+            "'cluster': a cluster with Flink",
+        )
         return checks.problems
 
 
@@ -342,6 +374,21 @@ def _check_data_path(checks: Checks, settings: EnvironmentSettings) -> None:
                 pipeline.workload.value,
                 "the batch ETL reads the dimension from sources.database and writes the aggregate to sources.sink",
                 "a 'sources' section with 'database' and 'sink'",
+            )
+        if pipeline.workload is Workload.STREAMING:
+            checks.require(
+                sources.stream is not None and sources.sink is not None,
+                f"pipelines.{name}.workload",
+                pipeline.workload.value,
+                "the streaming job reads sources.stream and writes its windows to sources.sink",
+                "a 'sources' section with 'stream' and 'sink'",
+            )
+            checks.require(
+                pipeline.cluster is None or pipeline.cluster in sources.stream_readers,
+                f"pipelines.{name}.cluster",
+                pipeline.cluster,
+                "the streaming job's cluster is granted nothing on the stream",
+                "a cluster listed in sources.stream_readers: " + (", ".join(sources.stream_readers) or "(none)"),
             )
 
 

@@ -98,9 +98,23 @@ class WorkloadAssets(Construct):
         return self.scripts[name].s3_object_url
 
     @checked_arguments
-    def grant_read(self, compute: IDataCompute) -> iam.Grant:
-        """``s3:GetObject`` on exactly these objects (the zip and the scripts), not the whole asset bucket."""
-        assets = [self.package, *self.scripts.values()]
+    def grant_read(self, compute: IDataCompute, entry_points: Sequence[str] | None = None) -> iam.Grant:
+        """``s3:GetObject`` on exactly these objects (the zip and the scripts), not the whole asset bucket.
+
+        :param entry_points: only these scripts (the jobs ``compute`` runs). Default: every entry point.
+        """
+        names = list(self.scripts) if entry_points is None else list(entry_points)
+        checks = Checks()
+        for index, name in enumerate(names):
+            checks.require(
+                name in self.scripts,
+                f"entry_points[{index}]",
+                name,
+                "no such entry point",
+                ", ".join(self.scripts),
+            )
+        checks.raise_if_any(f"{self.node.path}.grant_read")
+        assets = [self.package, *(self.scripts[name] for name in names)]
         return iam.Grant.add_to_principal(
             grantee=compute.role,
             actions=["s3:GetObject"],

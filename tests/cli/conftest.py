@@ -46,7 +46,7 @@ def deployed(platform: dict[str, PlatformStage]) -> Iterator[Deployed]:
         results = run.deploy()
         assert run.ok, [(r.stack_name, r.status, r.reasons) for r in results]
         found = discover(run.session().client("cloudformation"), ENV, REGION)
-        cluster = found.clusters[0]
+        [cluster] = [c for c in found.clusters if c.name == "analytics"]
         yield Deployed(run, found, cluster, run.emr_answers.clusters[cluster.cluster_id])
 
 

@@ -27,6 +27,8 @@ from tests.tools.rehearsal.support import ENV, REGION
 from tools.rehearsal.deploy import new_session
 
 FLEET_TYPES = {"MasterInstanceFleet": "MASTER", "CoreInstanceFleet": "CORE"}
+#: The environment has two clusters (Analytics, Streaming): commands on one cluster name it.
+CLUSTER = "analytics"
 
 
 def fleets_of(properties: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -64,6 +66,11 @@ def answer_fleets_and_scaling(stub: OperationStubber, deployed: Deployed) -> lis
             "ManagedScalingPolicy": {"ComputeLimits": {k: v if k == "UnitType" else int(v) for k, v in limits.items()}}
         }
     stub.add_response("get_managed_scaling_policy", answer, cluster)
+    # Status describes every cluster of the environment, in name order: the others (instance groups, which moto
+    # lists itself) without managed scaling.
+    for other in deployed.platform.clusters:
+        if other.cluster_id != deployed.cluster.cluster_id:
+            stub.add_response("get_managed_scaling_policy", {}, {"ClusterId": other.cluster_id})
     return fleets
 
 
@@ -135,8 +142,8 @@ def test_status_json(
         r.stack_name: "CREATE_COMPLETE" for r in deployed.rehearsal.results
     }
     assert data["exports"][f"emr-platform-{ENV}-cluster-{deployed.cluster.name}-id"] == deployed.cluster.cluster_id
-    [cluster] = data["clusters"]
-    assert cluster["cluster_id"] == deployed.cluster.cluster_id
+    assert [c["name"] for c in data["clusters"]] == ["analytics", "streaming"]
+    [cluster] = [c for c in data["clusters"] if c["cluster_id"] == deployed.cluster.cluster_id]
     assert cluster["collection"] == "INSTANCE_FLEET"
     assert [(n["role"], n["on_demand_target"], n["spot_target"], n["spot_provisioned"]) for n in cluster["nodes"]] == [
         (f["InstanceFleetType"], f["TargetOnDemandCapacity"], f["TargetSpotCapacity"], f["ProvisionedSpotCapacity"])
@@ -222,7 +229,7 @@ def test_submit_wait_completed(
     capsys: pytest.CaptureFixture[str], deployed: Deployed, session: boto3.Session, tmp_path: Path
 ) -> None:
     time = FakeTime(step_becomes(deployed, "COMPLETED", at_sleep=4))
-    argv = ["submit", "--env", ENV, "--wait", "--poll-seconds", "12", str(script(tmp_path))]
+    argv = ["submit", "--env", ENV, "--cluster", CLUSTER, "--wait", "--poll-seconds", "12", str(script(tmp_path))]
     code, out, err = run(capsys, argv, session=session, sleep=time.sleep, clock=time.clock)
     step = deployed.moto_cluster().steps[-1]
     assert code == 0
@@ -246,7 +253,7 @@ def test_submit_wait_fails_unless_completed(
     time = FakeTime(step_becomes(deployed, final, at_sleep=1, reason="Step failed with exitCode 1"))
     code, out, err = run(
         capsys,
-        ["submit", "--env", ENV, "--wait", str(script(tmp_path))],
+        ["submit", "--env", ENV, "--cluster", CLUSTER, "--wait", str(script(tmp_path))],
         session=session,
         sleep=time.sleep,
         clock=time.clock,
@@ -265,7 +272,7 @@ def test_submit_wait_gives_up_after_timeout(
     capsys: pytest.CaptureFixture[str], deployed: Deployed, session: boto3.Session, tmp_path: Path
 ) -> None:
     time = FakeTime(lambda count: None)
-    argv = ["submit", "--env", ENV, "--wait", "--timeout", "60", str(script(tmp_path))]
+    argv = ["submit", "--env", ENV, "--cluster", CLUSTER, "--wait", "--timeout", "60", str(script(tmp_path))]
     code, out, _ = run(capsys, argv, session=session, sleep=time.sleep, clock=time.clock)
     assert code == 1
     assert time.sleeps == [5, 10, 20, 30]
@@ -278,14 +285,18 @@ def test_submit_wait_gives_up_after_timeout(
 def test_steps_lists_newest_first(
     capsys: pytest.CaptureFixture[str], deployed: Deployed, session: boto3.Session, tmp_path: Path
 ) -> None:
-    run(capsys, ["submit", "--env", ENV, "--name", "listed", str(script(tmp_path))], session=session)
+    run(
+        capsys,
+        ["submit", "--env", ENV, "--cluster", CLUSTER, "--name", "listed", str(script(tmp_path))],
+        session=session,
+    )
     newest = deployed.moto_cluster().steps[-1]
     code, out, _ = run(capsys, ["steps", "--env", ENV, "--cluster", deployed.cluster.name], session=session)
     assert code == 0
     header, first = out.splitlines()[:2]
     assert header.split() == ["STEP", "NAME", "STATE", "CREATED", "STARTED", "ENDED"]
     assert first.split()[:3] == [newest.id, "listed", newest.state]
-    code, out, _ = run(capsys, ["steps", "--env", ENV, "--json", "--limit", "1"], session=session)
+    code, out, _ = run(capsys, ["steps", "--env", ENV, "--cluster", CLUSTER, "--json", "--limit", "1"], session=session)
     data = json.loads(out)
     assert [(s["id"], s["name"]) for s in data["steps"]] == [(newest.id, "listed")]
     assert data["cluster_id"] == deployed.cluster.cluster_id
@@ -301,7 +312,7 @@ def test_logs_prints_the_gzipped_stderr(
     capsys: pytest.CaptureFixture[str], deployed: Deployed, session: boto3.Session
 ) -> None:
     put_log(deployed, session, "s-LOGS1", "stderr.gz", gzip.compress(b"Traceback: job failed\nexit 1\n"))
-    code, out, err = run(capsys, ["logs", "--env", ENV, "s-LOGS1"], session=session)
+    code, out, err = run(capsys, ["logs", "--env", ENV, "--cluster", CLUSTER, "s-LOGS1"], session=session)
     assert (code, out) == (0, "Traceback: job failed\nexit 1\n")
     assert err.startswith("==> s3://") and err.rstrip().endswith(
         f"/{deployed.cluster.cluster_id}/steps/s-LOGS1/stderr.gz"
@@ -312,14 +323,16 @@ def test_logs_reads_a_plain_stream_when_no_gzip_exists(
     capsys: pytest.CaptureFixture[str], deployed: Deployed, session: boto3.Session
 ) -> None:
     put_log(deployed, session, "s-LOGS2", "stdout", b"42\n")
-    code, out, _ = run(capsys, ["logs", "--env", ENV, "--stream", "stdout", "s-LOGS2"], session=session)
+    code, out, _ = run(
+        capsys, ["logs", "--env", ENV, "--cluster", CLUSTER, "--stream", "stdout", "s-LOGS2"], session=session
+    )
     assert (code, out) == (0, "42\n")
 
 
 def test_fails_log_not_there_yet(
     capsys: pytest.CaptureFixture[str], deployed: Deployed, session: boto3.Session
 ) -> None:
-    code, _, err = run(capsys, ["logs", "--env", ENV, "s-NOLOGS"], session=session)
+    code, _, err = run(capsys, ["logs", "--env", ENV, "--cluster", CLUSTER, "s-NOLOGS"], session=session)
     assert code == 1
     assert_one_error_line(err, "no stderr log at s3://")
     assert "EMR uploads a step's logs about every five minutes" in err
@@ -398,7 +411,9 @@ def test_fails_unknown_cluster(capsys: pytest.CaptureFixture[str], deployed: Dep
 
 
 def test_fails_script_not_found(capsys: pytest.CaptureFixture[str], session: boto3.Session, tmp_path: Path) -> None:
-    code, _, err = run(capsys, ["submit", "--env", ENV, str(tmp_path / "missing.py")], session=session)
+    code, _, err = run(
+        capsys, ["submit", "--env", ENV, "--cluster", CLUSTER, str(tmp_path / "missing.py")], session=session
+    )
     assert code == 2
     assert_one_error_line(err, f"error: script not found: {tmp_path / 'missing.py'}")
 
@@ -413,7 +428,7 @@ def test_fails_cluster_terminated(
     monkeypatch.setattr(deployed.moto_cluster(), "state", "TERMINATED")
     steps_before = len(deployed.moto_cluster().steps)
     path = script(tmp_path, "print('never uploaded')\n")
-    code, out, err = run(capsys, ["submit", "--env", ENV, str(path)], session=session)
+    code, out, err = run(capsys, ["submit", "--env", ENV, "--cluster", CLUSTER, str(path)], session=session)
     assert (code, out) == (2, "")
     assert_one_error_line(
         err,
@@ -478,7 +493,9 @@ def test_fails_access_denied(
         http_status_code=403,
     )
     denied.activate()
-    exit_code, _, err = run(capsys, ["submit", "--env", ENV, str(script(tmp_path))], session=session)
+    exit_code, _, err = run(
+        capsys, ["submit", "--env", ENV, "--cluster", CLUSTER, str(script(tmp_path))], session=session
+    )
     assert exit_code == 2
     assert_one_error_line(
         err, f"error: access denied: your AWS identity may not call {expected}: ask for it in your role"

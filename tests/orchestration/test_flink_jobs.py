@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from aws_cdk import Stack
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from aws_cdk.assertions import Template
 
@@ -26,7 +27,7 @@ from emr_constructs.orchestration import (
     WorkloadAssets,
     streaming_arguments,
 )
-from emr_constructs.sources import DynamoTable, KinesisStream, KinesisStreamProps
+from emr_constructs.sources import DataCompute, DynamoTable, KinesisStream, KinesisStreamProps
 from emr_constructs.storage import DataLake
 from tests.orchestration.test_pipeline import CLUSTER_ARN, CLUSTER_ID, StandInApplication, StandInCluster
 from tests.support import ROOT, nag_findings, new_app
@@ -215,9 +216,7 @@ def test_fails_flink_job_on_a_transient_cluster_without_flink() -> None:
     )
 
 
-def _group(stack: Stack, id: str) -> Any:
-    from aws_cdk import aws_ec2 as ec2
-
+def _group(stack: Stack, id: str) -> ec2.ISecurityGroup:
     return ec2.SecurityGroup.from_security_group_id(stack, id, f"sg-0a1b2c3{id.lower()}")
 
 
@@ -266,3 +265,26 @@ def test_valid_flink_job_edges() -> None:
     )
     assert job.problems() == []
     assert FlinkJob(name="x" * 257, script_uri="s3://b/j.py").problems()[0].field == "name"
+
+
+def test_assets_grant_read_of_named_entry_points_only() -> None:
+    stack = Stack(new_app(), "S")
+    assets = WorkloadAssets(
+        stack,
+        "W",
+        root=ROOT,
+        package="workloads",
+        entry_points={"batch": "workloads/batch/job.py", "streaming": "workloads/streaming/job.py"},
+    )
+    role = iam.Role(stack, "Reader", assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"))
+    assets.grant_read(DataCompute(role=role), ["streaming"])
+    [policy] = Template.from_stack(stack).find_resources("AWS::IAM::Policy").values()
+    [statement] = policy["Properties"]["PolicyDocument"]["Statement"]
+    keys = [part["Fn::Join"][1][-1] for part in statement["Resource"]]
+    expected = [assets.package.s3_object_key, assets.scripts["streaming"].s3_object_key]
+    assert sorted(keys) == sorted(f"/{key}" for key in expected)
+    with pytest.raises(EmrConfigError) as raised:
+        assets.grant_read(DataCompute(role=role), ["batch", "stream"])
+    assert str(raised.value) == (
+        "S/W.grant_read: entry_points[1]='stream' is invalid: no such entry point; allowed: batch, streaming"
+    )

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Template
 
+from emr_constructs.orchestration import FLINK_LAUNCHER
 from emr_constructs.sources import dynamodb_connector_configurations
 from stacks.platform_stage import PlatformStage
 from tests.stacks.test_platform import stack_of
@@ -145,7 +146,14 @@ def test_prod_cluster_role_gets_exactly_the_data_path_grants(
 def test_clusters_that_write_the_sink_carry_the_dynamodb_connector(
     templates: dict[tuple[str, str], dict[str, Any]], env: str
 ) -> None:
-    [cluster] = of_type(templates[(env, "Compute")], "AWS::EMR::Cluster").values()
+    clusters = of_type(templates[(env, "Compute")], "AWS::EMR::Cluster")
+    # Both write the sink: Analytics (batch ETL), Streaming (the stream's windows).
+    assert [key[: -len("0CFCBF3B")] for key in sorted(clusters)] == ["Analytics", "Streaming"]
+    for cluster in clusters.values():
+        _assert_dynamodb_connector(cluster)
+
+
+def _assert_dynamodb_connector(cluster: dict[str, Any]) -> None:
     configurations = {
         c["Classification"]: c["ConfigurationProperties"] for c in cluster["Properties"]["Configurations"]
     }
@@ -153,9 +161,9 @@ def test_clusters_that_write_the_sink_carry_the_dynamodb_connector(
         assert expected.properties.items() <= configurations[expected.classification].items()
 
 
-def definition_of(template: dict[str, Any]) -> dict[str, Any]:
+def definition_of(template: dict[str, Any], pipeline: str = "DailyEvents") -> dict[str, Any]:
     """The state machine definition with every CloudFormation expression reduced to ``<ref>``."""
-    [machine] = of_type(template, "AWS::StepFunctions::StateMachine").values()
+    [machine] = [r for k, r in of_type(template, "AWS::StepFunctions::StateMachine").items() if k.startswith(pipeline)]
     parts = machine["Properties"]["DefinitionString"]["Fn::Join"][1]
     return json.loads("".join(p if isinstance(p, str) else "<ref>" for p in parts))
 
@@ -208,12 +216,58 @@ def test_schedules_per_environment(templates: dict[tuple[str, str], dict[str, An
     assert schedules == {
         "dev": [],
         "staging": [("cron(0 4 * * ? *)", "DISABLED")],
-        "prod": [("cron(0 3 * * ? *)", "ENABLED")],
+        # The streaming job's pipeline runs hourly: it resubmits the job only when YARN no longer runs it.
+        "prod": [("cron(0 3 * * ? *)", "ENABLED"), ("rate(1 hour)", "ENABLED")],
     }
 
 
 @pytest.mark.parametrize("env", ENVIRONMENTS)
 def test_failed_runs_reach_the_platform_topic(templates: dict[tuple[str, str], dict[str, Any]], env: str) -> None:
     rules = of_type(templates[(env, "Monitoring")], "AWS::Events::Rule")
-    [rule] = [r for r in rules.values() if "aws.states" in json.dumps(r["Properties"].get("EventPattern"))]
-    assert rule["Properties"]["EventPattern"]["detail"]["status"] == ["FAILED", "TIMED_OUT", "ABORTED"]
+    routed = [r for r in rules.values() if "aws.states" in json.dumps(r["Properties"].get("EventPattern"))]
+    # One rule per pipeline of the environment.
+    assert len(routed) == {"dev": 2, "staging": 1, "prod": 2}[env]
+    for rule in routed:
+        assert rule["Properties"]["EventPattern"]["detail"]["status"] == ["FAILED", "TIMED_OUT", "ABORTED"]
+
+
+def test_prod_streaming_cluster_role_reads_the_stream_and_writes_the_sink_only(
+    templates: dict[tuple[str, str], dict[str, Any]],
+) -> None:
+    [role] = [
+        k
+        for k in of_type(templates[("prod", "Compute")], "AWS::IAM::Role")
+        if k.startswith("StreamingRolesInstanceRole")
+    ]
+    statements = role_statements(templates[("prod", "Compute")], role)
+    assert actions_on(statements, "PublishOutputFnGetAttStream46233657Arn") == [
+        ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator",
+         "kinesis:ListShards"]
+    ]  # fmt: skip
+    assert actions_on(statements, "PublishOutputFnGetAttSink447B90AFArn") == [
+        ["dynamodb:BatchWriteItem", "dynamodb:DeleteItem", "dynamodb:DescribeTable", "dynamodb:PutItem",
+         "dynamodb:UpdateItem"]
+    ]  # fmt: skip
+    # No database: the streaming job reads no dimension.
+    text = json.dumps(statements)
+    assert "secretsmanager" not in text and "DatabaseJdbcUrl" not in text
+
+
+def test_streaming_pipeline_submits_the_flink_job_once_with_its_package_and_arguments(
+    platform: dict[str, PlatformStage], templates: dict[tuple[str, str], dict[str, Any]]
+) -> None:
+    states = definition_of(templates[("dev", "Pipelines")], "StreamingWindows")
+    assert "RunDate" not in states["States"]  # no dated argument: the definition starts with the step
+    step = states["States"]["streaming"]
+    assert step["Resource"] == "arn:<ref>:states:::elasticmapreduce:addStep.sync"
+    args = step["Parameters"]["Step"]["HadoopJarStep"]["Args"]
+    assert args[:6] == ["bash", "-c", FLINK_LAUNCHER, "flink-step", "streaming", "true"]
+    assert args[7:11] == ["1", "<ref>", "0", "--detached"]  # the package on -pyfs, no extra jars
+    assert args[args.index("--") :] == [
+        "--", "--stream-name", "<ref>", "--output-path", "s3://<ref>/streaming/window_aggregates/",
+        "--sink-table", "<ref>", "--region", "<ref>",
+    ]  # fmt: skip
+    assert "-Dparallelism.default=2" in args
+    # The Streaming cluster of the compute stack, which has Flink.
+    pipeline = platform["dev"].pipelines.pipelines["StreamingWindows"]  # type: ignore[union-attr]
+    assert pipeline.jobs[0].name == "streaming"

@@ -33,9 +33,15 @@ def test_the_bundled_environments_run_the_batch_etl_where_their_settings_say() -
         for env in ("dev", "staging", "prod")
     }
     assert where == {
-        "dev": {"DailyEvents": (Workload.BATCH_ETL, "Analytics", None)},
+        "dev": {
+            "DailyEvents": (Workload.BATCH_ETL, "Analytics", None),
+            "StreamingWindows": (Workload.STREAMING, "Streaming", None),
+        },
         "staging": {"DailyEvents": (Workload.BATCH_ETL, None, "Spark")},
-        "prod": {"DailyEvents": (Workload.BATCH_ETL, "Analytics", None)},
+        "prod": {
+            "DailyEvents": (Workload.BATCH_ETL, "Analytics", None),
+            "StreamingWindows": (Workload.STREAMING, "Streaming", None),
+        },
     }
     dev, prod = load_environment("dev"), load_environment("prod")
     assert dev.sources.database is not None and dev.sources.database.create is not None
@@ -116,3 +122,42 @@ def test_fails_library_rules_of_sources_are_reported_under_their_key(tmp_path: P
 def test_pipeline_compute_is_the_one_it_names() -> None:
     assert PipelineSettings(serverless="Spark").compute == "Spark"
     assert PipelineSettings(cluster="Analytics").compute == "Analytics"
+
+
+def test_fails_streaming_on_emr_serverless_and_with_spark_options(tmp_path: Path) -> None:
+    sources = {"stream": {}, "sink": SINK, "stream_readers": ["Spark"]}
+    pipeline = {"workload": "streaming", "serverless": "Spark", "spark_submit_options": ["--packages", "x:y:1"]}
+    assert failure(tmp_path, sources=sources, pipelines={"Windows": pipeline}) == [
+        "config/qa.json: pipelines.Windows.spark_submit_options=['--packages', 'x:y:1'] is invalid: the streaming "
+        "workload runs on Flink, not Spark; allowed: no spark_submit_options; flink_properties for Flink settings",
+        "config/qa.json: pipelines.Windows.serverless='Spark' is invalid: the streaming workload runs on Flink, and "
+        "EMR Serverless runs Spark and Hive only; allowed: 'cluster': a cluster with Flink",
+    ]
+
+
+def test_fails_flink_properties_on_a_spark_workload(tmp_path: Path) -> None:
+    sources = {"database": BROUGHT, "sink": SINK}
+    pipeline = {"cluster": "Analytics", "flink_properties": {"parallelism.default": "2"}}
+    assert failure(tmp_path, sources=sources, pipelines={"Daily": pipeline}) == [
+        "config/qa.json: pipelines.Daily.flink_properties={'parallelism.default': '2'} is invalid: the batch_etl "
+        "workload runs on Spark, not Flink; allowed: no flink_properties; spark_submit_options for Spark settings"
+    ]
+
+
+def test_fails_streaming_without_a_stream_or_on_a_cluster_that_does_not_read_it(tmp_path: Path) -> None:
+    pipeline = {"workload": "streaming", "cluster": "Analytics"}
+    assert failure(tmp_path, sources={"sink": SINK}, pipelines={"Windows": pipeline}) == [
+        "config/qa.json: pipelines.Windows.workload='streaming' is invalid: the streaming job reads sources.stream "
+        "and writes its windows to sources.sink; allowed: a 'sources' section with 'stream' and 'sink'",
+        "config/qa.json: pipelines.Windows.cluster='Analytics' is invalid: the streaming job's cluster is granted "
+        "nothing on the stream; allowed: a cluster listed in sources.stream_readers: (none)",
+    ]
+
+
+def test_streaming_on_a_stream_reader_cluster_passes(tmp_path: Path) -> None:
+    sources = {"stream": {}, "sink": SINK, "stream_readers": ["Analytics"]}
+    pipeline = {"workload": "streaming", "cluster": "Analytics", "flink_properties": {"parallelism.default": "2"}}
+    config = write_env(tmp_path, "qa", base(compute={"clusters": CLUSTER}, sources=sources, pipelines={"W": pipeline}))
+    settings = load_environment("qa", config)
+    assert settings.pipelines["W"].workload is Workload.STREAMING
+    assert settings.pipelines["W"].flink_properties == {"parallelism.default": "2"}

@@ -31,7 +31,10 @@ def test_emr_1_clusters_only_in_private_subnets(platform: dict[str, PlatformStag
     clusters = _resources(platform[env], "AWS::EMR::Cluster")
     assert clusters
     for cluster in clusters:
-        subnets = json.dumps(cluster["Instances"]["Ec2SubnetIds"])
+        # Instance fleets list their subnets, instance groups name one.
+        instances = cluster["Instances"]
+        subnets = json.dumps(instances.get("Ec2SubnetIds", instances.get("Ec2SubnetId")))
+        assert subnets != "null"
         # The network's cluster subnets are private (NAT) or isolated; no public subnet is ever passed.
         assert "PrivateSubnet" in subnets or "IsolatedSubnet" in subnets
         assert "PublicSubnet" not in subnets

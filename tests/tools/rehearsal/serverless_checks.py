@@ -66,17 +66,24 @@ def check_emr_egress_to_prefix_lists(verdict: Verdict) -> None:
 
 
 def check_pipeline_started(verdict: Verdict, env: str) -> None:
-    """The environment's one pipeline was started in moto with the rehearsal's day, on the compute moto created:
-    the serverless application in staging, the Analytics cluster in prod."""
-    [run] = verdict.pipeline_runs
-    assert run.state_machine.startswith(f"{env}-Pipelines-DailyEvents") and run.status == "RUNNING"
-    assert run.dated and run.problems == ()
+    """Each pipeline of the environment was started in moto on the compute moto created: the batch ETL with the
+    rehearsal's day (the serverless application in staging, the Analytics cluster in prod), the streaming job
+    (prod) on the Streaming cluster, undated."""
+    runs = {run.state_machine.split("-")[2][: -len("45AC50FB")]: run for run in verdict.pipeline_runs}
+    assert sorted(runs) == (["DailyEvents"] if env == "staging" else ["DailyEvents", "StreamingWindows"])
+    run = runs["DailyEvents"]
+    assert run.status == "RUNNING" and run.dated and run.problems == ()
     session = verdict.rehearsal.session()
     execution = session.client("stepfunctions").describe_execution(executionArn=run.execution_arn)
     assert execution["input"] == '{"date": "2026-11-27"}'
     if env == "staging":
         [application] = session.client("emr-serverless").list_applications()["applications"]
         assert run.targets == (f"application {application['id']}",)
-    else:
-        clusters = {c["Name"]: c["Id"] for c in session.client("emr").list_clusters()["Clusters"]}
-        assert run.targets == tuple(f"cluster {i}" for n, i in clusters.items() if "Analytics" in n or "analytics" in n)
+        return
+    clusters = {c["Name"]: c["Id"] for c in session.client("emr").list_clusters()["Clusters"]}
+    [analytics] = [i for n, i in clusters.items() if "analytics" in n.lower()]
+    [streaming] = [i for n, i in clusters.items() if "streaming" in n.lower()]
+    assert run.targets == (f"cluster {analytics}",)
+    stream = runs["StreamingWindows"]
+    assert stream.status == "RUNNING" and not stream.dated and stream.problems == ()
+    assert stream.targets == (f"cluster {streaming}",)
