@@ -12,12 +12,13 @@ from emr_constructs.orchestration import (
     RUN_DATE,
     ClusterStepsPipeline,
     ServerlessJobPipeline,
+    SparkJars,
     WorkloadAssets,
     batch_etl_arguments,
 )
 from emr_constructs.serverless import EmrServerlessApplication
 from emr_constructs.sources import DataCompute
-from emr_constructs.storage import DataLake
+from emr_constructs.storage import DataLake, Zone
 from stacks.base import PlatformStack
 from stacks.settings import REPOSITORY_ROOT, EnvironmentSettings, Workload
 from stacks.sources_stack import SourcesStack
@@ -56,6 +57,7 @@ class PipelinesStack(PlatformStack):
         self.pipelines: dict[str, ClusterStepsPipeline | ServerlessJobPipeline] = {}
         for name, spec in settings.pipelines.items():
             assert sources.database is not None and sources.sink is not None  # batch ETL, checked in the settings
+            jars = SparkJars.from_bucket(lake.bucket(Zone.ARTIFACTS), spec.jars) if spec.jars else None
             job = self.assets.spark_job(
                 spec.workload.value,
                 name=spec.workload.value.replace("_", "-"),
@@ -67,6 +69,7 @@ class PipelinesStack(PlatformStack):
                     sink=sources.sink,
                 ),
                 spark_submit_options=spec.spark_submit_options,
+                jars=jars,
             )
             pipeline: ClusterStepsPipeline | ServerlessJobPipeline
             policy = self.stateful_removal_policy
@@ -81,7 +84,7 @@ class PipelinesStack(PlatformStack):
                     notifications=monitoring,
                     removal_policy=policy,
                 )
-                self.assets.grant_read(DataCompute.of_cluster(cluster))
+                compute = DataCompute.of_cluster(cluster)
             else:
                 application = applications[spec.compute]
                 pipeline = ServerlessJobPipeline(
@@ -93,7 +96,10 @@ class PipelinesStack(PlatformStack):
                     notifications=monitoring,
                     removal_policy=policy,
                 )
-                self.assets.grant_read(DataCompute.of_serverless(application))
+                compute = DataCompute.of_serverless(application)
+            self.assets.grant_read(compute)
+            if jars is not None:
+                jars.grant_read(compute)
             self.pipelines[name] = pipeline
             self.export(
                 f"Pipeline{name}Arn",
