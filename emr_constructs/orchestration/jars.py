@@ -155,7 +155,12 @@ class SparkJars:
     runs: ``emr-platform preflight`` reports a missing one.
     """
 
+    @checked_arguments
     def __init__(self, files: Sequence[S3File]) -> None:
+        """:param files: the jars, 1 or more (:meth:`from_bucket` builds them from object keys and checks the keys)."""
+        checks = Checks()
+        checks.require(len(files) >= 1, "files", len(files), "no jar given", "1 or more S3File")
+        checks.raise_if_any("SparkJars()")
         self.files = tuple(files)
 
     @classmethod

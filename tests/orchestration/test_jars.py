@@ -201,6 +201,12 @@ def test_fails_jar_keys_of_from_bucket() -> None:
     )
 
 
+def test_fails_no_files() -> None:
+    with pytest.raises(EmrConfigError) as raised:
+        SparkJars([])
+    assert str(raised.value) == "SparkJars(): files=0 is invalid: no jar given; allowed: 1 or more S3File"
+
+
 def test_fails_from_bucket_with_wrong_types() -> None:
     with pytest.raises(EmrConfigError) as raised:
         SparkJars.from_bucket("artifacts", "jars/a.jar")  # type: ignore[arg-type]
@@ -208,6 +214,12 @@ def test_fails_from_bucket_with_wrong_types() -> None:
         "SparkJars.from_bucket(): bucket=<builtins.str> is invalid: wrong type; allowed: IBucket",
         "SparkJars.from_bucket(): object_keys=<builtins.str> is invalid: wrong type; allowed: Sequence of str",
     ]
+    jars = SparkJars.from_bucket(s3.Bucket(new_stack(), "Artifacts"), ["jars/a.jar"])
+    with pytest.raises(EmrConfigError) as grant:
+        jars.grant_read("arn:aws:iam::111122223333:role/x")  # type: ignore[arg-type]
+    assert str(grant.value).startswith(
+        "SparkJars.grant_read(): compute=<builtins.str> is invalid: wrong type; allowed: IDataCompute"
+    )
 
 
 def test_fails_jars_given_twice_to_a_job(built: Built) -> None:
