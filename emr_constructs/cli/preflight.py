@@ -374,9 +374,10 @@ def jar_locations(environment: Environment) -> Iterator[tuple[str, Any, StackTem
 def check_jars(context: Context) -> Check:
     """Every jar a job loads from S3 is there: nothing deploys it (a team uploads it), and a job run whose jar
     is missing fails only when it starts."""
-    locations = list(jar_locations(context.environment))
+    # CDK writes its asset locations as Fn::Sub of the bootstrap bucket: `cdk deploy` uploads those jars itself.
+    locations = [found for found in jar_locations(context.environment) if "Fn::Sub" not in found[1]]
     if not locations:
-        return Check("job jars", True, "no pipeline job loads jars from S3")
+        return Check("job jars", True, "no pipeline job loads jars from S3 beyond CDK assets")
     s3 = context.client("s3")
     wanted: dict[str, S3Location] = {}
     for construct, expression, stack in locations:

@@ -453,14 +453,23 @@ def test_fails_jars_bucket_not_deployed_yet(
     )
 
 
-def test_jars_pass_when_no_pipeline_loads_any(
-    capsys: pytest.CaptureFixture[str], session: boto3.Session, quotas: Any, cdk_out: Path
+@pytest.mark.parametrize("kind", ["none", "asset"])
+def test_jars_pass_when_no_pipeline_loads_any_beyond_cdk_assets(
+    capsys: pytest.CaptureFixture[str], session: boto3.Session, quotas: Any, cdk_out: Path, kind: str
 ) -> None:
     quotas()
-    edit(cdk_out, "demoCompute.template.json", lambda template: template["Resources"].pop("DailyPipeline"))
+
+    def change(template: dict[str, Any]) -> None:
+        if kind == "none":
+            template["Resources"].pop("DailyPipeline")
+        else:  # a jar shipped as a CDK asset: not there before the deploy, which uploads it
+            asset = {"Fn::Sub": "s3://cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}/0123abcd.jar"}
+            template["Resources"]["DailyPipeline"]["Metadata"]["emr-platform:jars"] = [asset]
+
+    edit(cdk_out, "demoCompute.template.json", change)
     code, report, _ = preflight(capsys, session, cdk_out)
     assert code == 0
-    assert report["checks"]["job-jars"]["detail"] == "no pipeline job loads jars from S3"
+    assert report["checks"]["job-jars"]["detail"] == "no pipeline job loads jars from S3 beyond CDK assets"
 
 
 @pytest.mark.parametrize(

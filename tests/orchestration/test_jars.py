@@ -17,6 +17,7 @@ from emr_constructs.errors import EmrConfigError
 from emr_constructs.network import ExistingNetwork
 from emr_constructs.orchestration import (
     ClusterStepsPipeline,
+    FlinkJob,
     ServerlessJobPipeline,
     SparkJars,
     WorkloadAssets,
@@ -28,6 +29,7 @@ from emr_constructs.serverless import EmrServerlessApplication
 from emr_constructs.sources import DataCompute
 from emr_constructs.storage import DataLake, Zone
 from tests.catalog.policies import get_att, in_order, logical_id, ref, role_statements
+from tests.orchestration.test_flink_jobs import FlinkCluster
 from tests.orchestration.test_pipeline import StandInCluster
 from tests.support import ROOT, TWO_AZ_NETWORK, nag_findings, new_app, new_stack
 
@@ -43,6 +45,7 @@ class Built:
     steps: ClusterStepsPipeline
     serverless: ServerlessJobPipeline
     plain: ServerlessJobPipeline
+    flink: ClusterStepsPipeline
     findings: list[str]
 
 
@@ -66,6 +69,8 @@ def built() -> Built:
     serverless = ServerlessJobPipeline(stack, "Serverless", application=application, jobs=[job])
     without = assets.spark_job("batch", name="batch-etl", arguments=[], spark_submit_options=["--conf", "a=b"])
     plain = ServerlessJobPipeline(stack, "Plain", application=application, jobs=[without])
+    connector = FlinkJob(name="windows", script_uri="s3://b/windows.py", jars=("s3://connectors/kinesis.jar",))
+    flink = ClusterStepsPipeline(stack, "Flink", cluster=FlinkCluster(), jobs=[connector])
     return Built(
         template=Template.from_stack(stack).to_json(),
         lake=lake,
@@ -74,6 +79,7 @@ def built() -> Built:
         steps=steps,
         serverless=serverless,
         plain=plain,
+        flink=flink,
         findings=nag_findings(app),
     )
 
@@ -145,6 +151,7 @@ def test_each_pipeline_records_the_jars_its_jobs_load_for_preflight(built: Built
     assert machine(built, built.steps)["Metadata"][JARS_METADATA] == expected
     assert machine(built, built.serverless)["Metadata"][JARS_METADATA] == expected
     assert JARS_METADATA not in machine(built, built.plain).get("Metadata", {})
+    assert machine(built, built.flink)["Metadata"][JARS_METADATA] == ["s3://connectors/kinesis.jar"]
 
 
 def test_no_unacknowledged_nag_findings(built: Built) -> None:
