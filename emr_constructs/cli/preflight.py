@@ -398,7 +398,7 @@ def check_jars(context: Context) -> Check:
             "job jars",
             False,
             f"missing: {', '.join(missing)} (a job run that loads it fails at start)",
-            f"upload each jar where the job expects it, e.g. `aws s3 cp postgresql-42.7.4.jar {missing[0]}` "
+            f"upload each jar where the job expects it, e.g. `aws s3 cp {missing[0].rpartition('/')[2]} {missing[0]}` "
             "(download it where the internet is reachable, e.g. from Maven Central)",
         )
     return Check("job jars", True, f"found: {', '.join(wanted)}")
