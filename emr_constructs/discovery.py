@@ -27,6 +27,10 @@ ENVIRONMENT_TAG = f"{TAG_PREFIX}environment"
 CLUSTER_TAG = f"{TAG_PREFIX}cluster"
 APPLICATION_TAG = f"{TAG_PREFIX}application"
 
+#: Template metadata key (on a pipeline's state machine) listing the ``s3://`` jars its jobs load with ``--jars``:
+#: objects the deploy does not create, which ``emr-platform preflight`` checks exist.
+JARS_METADATA = f"{TAG_PREFIX}jars"
+
 # EC2/EMR tag values: up to 256 characters of letters, digits, spaces and + - = . _ : / @.
 _TAG_VALUE = re.compile(r"^[\w .:/=+\-@]{1,256}$")
 

@@ -12,6 +12,7 @@ from emr_constructs.orchestration import (
     RUN_DATE,
     ClusterStepsPipeline,
     ServerlessJobPipeline,
+    SparkJars,
     StepJob,
     WorkloadAssets,
     batch_etl_arguments,
@@ -19,7 +20,7 @@ from emr_constructs.orchestration import (
 )
 from emr_constructs.serverless import EmrServerlessApplication
 from emr_constructs.sources import DataCompute
-from emr_constructs.storage import DataLake
+from emr_constructs.storage import DataLake, Zone
 from stacks.base import PlatformStack
 from stacks.settings import REPOSITORY_ROOT, EnvironmentSettings, PipelineSettings, Workload
 from stacks.sources_stack import SourcesStack
@@ -57,7 +58,8 @@ class PipelinesStack(PlatformStack):
         )
         self.pipelines: dict[str, ClusterStepsPipeline | ServerlessJobPipeline] = {}
         for name, spec in settings.pipelines.items():
-            job = self._job(spec, lake, sources)
+            jars = SparkJars.from_bucket(lake.bucket(Zone.ARTIFACTS), spec.jars) if spec.jars else None
+            job = self._job(spec, lake, sources, jars)
             pipeline: ClusterStepsPipeline | ServerlessJobPipeline
             policy = self.stateful_removal_policy
             if spec.cluster is not None:
@@ -71,7 +73,7 @@ class PipelinesStack(PlatformStack):
                     notifications=monitoring,
                     removal_policy=policy,
                 )
-                self.assets.grant_read(DataCompute.of_cluster(cluster), [spec.workload.value])
+                compute = DataCompute.of_cluster(cluster)
             else:
                 application = applications[spec.compute]
                 pipeline = ServerlessJobPipeline(
@@ -83,7 +85,10 @@ class PipelinesStack(PlatformStack):
                     notifications=monitoring,
                     removal_policy=policy,
                 )
-                self.assets.grant_read(DataCompute.of_serverless(application), [spec.workload.value])
+                compute = DataCompute.of_serverless(application)
+            self.assets.grant_read(compute, [spec.workload.value])
+            if jars is not None:
+                jars.grant_read(compute)
             self.pipelines[name] = pipeline
             self.export(
                 f"Pipeline{name}Arn",
@@ -92,9 +97,9 @@ class PipelinesStack(PlatformStack):
                 description=f"{name} state machine",
             )
 
-    def _job(self, spec: PipelineSettings, lake: DataLake, sources: SourcesStack) -> StepJob:
+    def _job(self, spec: PipelineSettings, lake: DataLake, sources: SourcesStack, jars: SparkJars | None) -> StepJob:
         """The workload's job, its arguments from the constructs it reads and writes (checked in the settings:
-        the sources each workload needs exist)."""
+        the sources each workload needs exist), and the brought jars it loads."""
         name = spec.workload.value.replace("_", "-")
         assert sources.sink is not None
         if spec.workload is Workload.STREAMING:
@@ -103,6 +108,7 @@ class PipelinesStack(PlatformStack):
                 spec.workload.value,
                 name=name,
                 arguments=streaming_arguments(stream=sources.stream, lake=lake, sink=sources.sink),
+                jars=jars.uris if jars is not None else (),
                 properties=spec.flink_properties,
             )
         assert sources.database is not None
@@ -117,4 +123,5 @@ class PipelinesStack(PlatformStack):
                 sink=sources.sink,
             ),
             spark_submit_options=spec.spark_submit_options,
+            jars=jars,
         )

@@ -22,7 +22,7 @@ from emr_constructs.cluster import ClusterProps
 from emr_constructs.errors import Checks, EmrConfigError, Problem
 from emr_constructs.monitoring import MonitoringProps
 from emr_constructs.network import ExistingNetworkProps, VpcProps
-from emr_constructs.orchestration import PipelineProps
+from emr_constructs.orchestration import PipelineProps, jar_key_problems, maven_fetch_problems
 from emr_constructs.props import ValidatedProps
 from emr_constructs.serverless import ServerlessApplicationProps
 from emr_constructs.settings import parse_into
@@ -68,6 +68,12 @@ class NetworkSettings(ValidatedProps):
         else:
             checks.extend((self.vpc or VpcProps()).problems(), prefix="vpc")
         return checks.problems
+
+    @property
+    def internet_egress(self) -> bool:
+        """Whether the compute subnets reach the internet (the built VPC's NAT gateways, or as the brought
+        network's settings say)."""
+        return self.existing.internet_egress if self.existing is not None else (self.vpc or VpcProps()).internet_egress
 
 
 class _HasProblems(Protocol):
@@ -288,9 +294,14 @@ class PipelineSettings(ValidatedProps):
     """Schedule (EventBridge Scheduler expression; none: started by hand) and timeout."""
     spark_submit_options: tuple[str, ...] = ()
     """Extra ``spark-submit`` options, e.g. the JDBC driver: ``["--packages", "org.postgresql:postgresql:42.7.4"]``
-    (fetched from Maven Central at run time: the compute needs a route to it). Spark workloads only."""
+    (fetched from Maven Central at run time: the compute needs a route to it, so not in a network without
+    internet egress). Spark workloads only."""
     flink_properties: dict[str, str] = field(default_factory=dict)
     """Flink configuration of a Flink workload (``-D<key>=<value>``), e.g. ``{"parallelism.default": "2"}``."""
+    jars: tuple[str, ...] = ()
+    """Object keys of jars in the environment's artifacts bucket the job loads (``--jars s3://...``), e.g.
+    ``["jars/postgresql-42.7.4.jar"]``: how a job gets its JDBC driver without Maven. The compute is granted
+    ``s3:GetObject`` on exactly those objects; they must be uploaded before the first run."""
 
     @property
     def compute(self) -> str:
@@ -328,11 +339,13 @@ class PipelineSettings(ValidatedProps):
             f"the {self.workload.value} workload runs on Flink, and EMR Serverless runs Spark and Hive only",
             "'cluster': a cluster with Flink",
         )
+        checks.extend(jar_key_problems("jars", self.jars))
         return checks.problems
 
 
 def _check_data_path(checks: Checks, settings: EnvironmentSettings) -> None:
-    """Cross-section rules of ``sources`` and ``pipelines``: names resolve, a created database only in dev."""
+    """Cross-section rules of ``sources``, ``pipelines`` and ``network``: names resolve, a created database only in
+    dev, no Maven downloads where the network has no internet egress."""
     sources, compute = settings.sources, settings.compute
     database = sources.database
     checks.require(
@@ -367,6 +380,15 @@ def _check_data_path(checks: Checks, settings: EnvironmentSettings) -> None:
                 "no such serverless application",
                 ", ".join(compute.serverless) or "(none)",
             )
+        checks.extend(
+            maven_fetch_problems(
+                pipeline.spark_submit_options,
+                internet_egress=settings.network.internet_egress,
+                network=f"{settings.name}'s network",
+                jars=f"pipelines.{name}.jars",
+            ),
+            prefix=f"pipelines.{name}",
+        )
         if pipeline.workload is Workload.BATCH_ETL:
             checks.require(
                 database is not None and sources.sink is not None,

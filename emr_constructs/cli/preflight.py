@@ -20,6 +20,7 @@ from emr_constructs.cli.assembly import Environment, StackTemplate
 from emr_constructs.cli.cost.prices import PriceTable
 from emr_constructs.cli.errors import CliError, explain
 from emr_constructs.cli.locations import S3Location
+from emr_constructs.discovery import JARS_METADATA
 from emr_constructs.placeholders import is_placeholder
 
 #: EC2 vCPU quotas (Service Quotas, service code ``ec2``) for the instance families EMR clusters use.
@@ -338,13 +339,7 @@ def check_tls(context: Context, upload: Path | None = None) -> Check:
                 except Unresolved:
                     extra = {}
             s3.put_object(Bucket=location.bucket, Key=location.key, Body=body, **extra)
-        try:
-            s3.head_object(Bucket=location.bucket, Key=location.key)
-            found.append(str(location))
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") not in ("404", "NoSuchKey", "NotFound"):
-                raise
-            missing.append(str(location))
+        (found if _exists(s3, location) else missing).append(str(location))
     if missing:
         return Check(
             "TLS certificate zip",
@@ -355,6 +350,58 @@ def check_tls(context: Context, upload: Path | None = None) -> Check:
         )
     action = "uploaded and found" if body is not None else "found"
     return Check("TLS certificate zip", True, f"{action}: {', '.join(found)}")
+
+
+def _exists(s3: Any, location: S3Location) -> bool:
+    try:
+        s3.head_object(Bucket=location.bucket, Key=location.key)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") not in ("404", "NoSuchKey", "NotFound"):
+            raise
+        return False
+    return True
+
+
+def jar_locations(environment: Environment) -> Iterator[tuple[str, Any, StackTemplate]]:
+    """(construct, S3 URI expression, stack) of every jar a pipeline's jobs load with ``--jars``: the library's
+    pipelines list them in their state machine's metadata (``JARS_METADATA``)."""
+    for stack in environment.stacks:
+        for logical_id, resource in stack.template.get("Resources", {}).items():
+            for expression in resource.get("Metadata", {}).get(JARS_METADATA, []):
+                yield f"{stack.name}/{logical_id}", expression, stack
+
+
+def check_jars(context: Context) -> Check:
+    """Every jar a job loads from S3 is there: nothing deploys it (a team uploads it), and a job run whose jar
+    is missing fails only when it starts."""
+    # CDK writes its asset locations as Fn::Sub of the bootstrap bucket: `cdk deploy` uploads those jars itself.
+    locations = [found for found in jar_locations(context.environment) if "Fn::Sub" not in found[1]]
+    if not locations:
+        return Check("job jars", True, "no pipeline job loads jars from S3 beyond CDK assets")
+    s3 = context.client("s3")
+    wanted: dict[str, S3Location] = {}
+    for construct, expression, stack in locations:
+        try:
+            location = S3Location.parse(resolve(context, stack, expression))
+        except Unresolved as why:
+            return Check(
+                "job jars",
+                False,
+                f"{construct} loads jars from a bucket that does not exist yet: {why}",
+                "deploy the stack that creates the bucket (the data lake) first, upload the jars, then run "
+                "preflight again",
+            )
+        wanted[str(location)] = location
+    missing = [uri for uri, location in wanted.items() if not _exists(s3, location)]
+    if missing:
+        return Check(
+            "job jars",
+            False,
+            f"missing: {', '.join(missing)} (a job run that loads it fails at start)",
+            f"upload each jar where the job expects it, e.g. `aws s3 cp {missing[0].rpartition('/')[2]} {missing[0]}` "
+            "(download it where the internet is reachable, e.g. from Maven Central)",
+        )
+    return Check("job jars", True, f"found: {', '.join(wanted)}")
 
 
 def allowed_port_ranges(environment: Environment) -> set[tuple[int, int]]:
@@ -552,6 +599,7 @@ def run_checks(context: Context, upload: Path | None, table: PriceTable) -> list
         lambda: check_permissions_boundary(context),
         lambda: check_subscribers(context),
         lambda: check_tls(context, upload),
+        lambda: check_jars(context),
         lambda: check_block_public_access(context),
         lambda: check_vcpu_quotas(context, table),
         lambda: check_instance_offerings(context),
@@ -562,6 +610,7 @@ def run_checks(context: Context, upload: Path | None, table: PriceTable) -> list
         "permissions boundary",
         "alarm subscribers",
         "TLS certificate zip",
+        "job jars",
         "EMR block public access",
         "vCPU quotas",
         "instance types offered",

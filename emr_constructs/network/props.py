@@ -117,6 +117,11 @@ class VpcProps(ValidatedProps):
     """Traffic the flow log records. Default ``ALL``: accepted and rejected flows are both needed to
     investigate an incident."""
 
+    @property
+    def internet_egress(self) -> bool:
+        """Whether the cluster subnets reach the internet: only through a NAT gateway (none: isolated subnets)."""
+        return self.nat_gateways > 0
+
     def resolved_interface_endpoints(self) -> tuple[InterfaceEndpoint, ...]:
         """The endpoints the VPC gets: ``interface_endpoints``, or the computed default when it is ``None``."""
         if self.interface_endpoints is not None:
@@ -209,6 +214,11 @@ class ExistingNetworkProps(ValidatedProps):
     private_route_table_ids: tuple[str, ...] = ()
     """Route table of each subnet, same order. Default ``()``: unknown, which is fine unless something
     adds routes or gateway endpoints to these subnets (CDK then warns)."""
+
+    internet_egress: bool = True
+    """Whether the subnets reach the internet (a NAT gateway, a proxy or firewall route). Default ``True``: the
+    library cannot look the routes up. Set ``False`` for subnets that reach AWS through VPC endpoints only, so
+    what needs the internet at run time (Spark's ``--packages``) fails at synth instead of at job start."""
 
     def _rules(self) -> list[Problem]:
         checks = Checks()

@@ -2,6 +2,7 @@
 job runs."""
 
 from emr_constructs.orchestration.assets import WorkloadAssets, batch_etl_arguments, streaming_arguments, zone_path
+from emr_constructs.orchestration.jars import SparkJars, jar_key_problems, maven_fetch_problems
 from emr_constructs.orchestration.pipeline import (
     ClusterStepsPipeline,
     IApplicationsCluster,
@@ -32,12 +33,15 @@ __all__ = [
     "IStepCluster",
     "PipelineProps",
     "ServerlessJobPipeline",
+    "SparkJars",
     "SparkJob",
     "StepJob",
     "TransientClusterPipeline",
     "TransientClusterProps",
     "WorkloadAssets",
     "batch_etl_arguments",
+    "jar_key_problems",
+    "maven_fetch_problems",
     "streaming_arguments",
     "zone_path",
 ]

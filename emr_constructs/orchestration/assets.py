@@ -19,6 +19,7 @@ from constructs import Construct
 
 from emr_constructs.arguments import checked_arguments
 from emr_constructs.errors import Checks
+from emr_constructs.orchestration.jars import SparkJars, jar_uris
 from emr_constructs.orchestration.props import FlinkJob, SparkJob
 from emr_constructs.sources.compute import IDataCompute
 from emr_constructs.sources.database import RelationalDatabase
@@ -122,14 +123,36 @@ class WorkloadAssets(Construct):
         )
 
     def spark_job(
-        self, entry_point: str, *, name: str, arguments: Sequence[str], spark_submit_options: Sequence[str] = ()
+        self,
+        entry_point: str,
+        *,
+        name: str,
+        arguments: Sequence[str],
+        spark_submit_options: Sequence[str] = (),
+        jars: SparkJars | None = None,
     ) -> SparkJob:
-        """A :class:`SparkJob` running ``entry_point`` with the package on ``--py-files``."""
+        """A :class:`SparkJob` running ``entry_point`` with the package on ``--py-files`` and ``jars`` (if given)
+        on ``--jars``. Grant the compute ``jars.grant_read`` as well as :meth:`grant_read`."""
+        checks = Checks()
+        given = jar_uris(spark_submit_options)
+        checks.require(
+            jars is None or not given,
+            "spark_submit_options",
+            list(spark_submit_options),
+            "--jars is given twice (spark-submit keeps only the last one)",
+            "the jars in 'jars' only",
+        )
+        checks.raise_if_any(f"{self.node.path}.spark_job()")
         return SparkJob(
             name=name,
             script_uri=self.script_uri(entry_point),
             arguments=tuple(arguments),
-            spark_submit_options=("--py-files", self.py_files_uri, *spark_submit_options),
+            spark_submit_options=(
+                "--py-files",
+                self.py_files_uri,
+                *(jars.spark_submit_options if jars is not None else ()),
+                *spark_submit_options,
+            ),
         )
 
     def flink_job(

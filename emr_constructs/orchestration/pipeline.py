@@ -31,6 +31,7 @@ from emr_constructs.cluster.applications import Application
 from emr_constructs.errors import Checks, is_token
 from emr_constructs.guard import restrict_grants_to_aws_services
 from emr_constructs.iam.keys import allow_cloudwatch_logs
+from emr_constructs.orchestration.jars import record_jars
 from emr_constructs.orchestration.props import (
     RUN_DATE,
     FlinkJob,
@@ -202,6 +203,7 @@ class _Pipeline(Construct):
             # Execution data holds job arguments; they carry no secret, but logs need not copy them either.
             logs=sfn.LogOptions(destination=self.log_group, level=sfn.LogLevel.ALL, include_execution_data=False),
         )
+        record_jars(self.state_machine, self.jobs)
         self._grant(self.state_machine.role)
         acknowledge_inline_policies(self.state_machine.role, _INLINE_REASON)
         acknowledge(self.state_machine.role, ["AwsSolutions-IAM5[Resource::*]"], self._wildcard_reason)

@@ -29,6 +29,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "small_app"
 REGION = "eu-west-1"
 BUCKET = "demo-artifacts"
 TLS_KEY = "emr/tls/certificates.zip"
+JAR_KEY = "jars/postgresql-42.7.4.jar"
 PARAMETER = "/cdk-bootstrap/hnb659fds/version"
 NETWORK_STACK = {
     "Resources": {"Artifacts": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": BUCKET}}},
@@ -59,8 +60,8 @@ def new_session() -> boto3.Session:
 
 @pytest.fixture(scope="module")
 def ready() -> Iterator[None]:
-    """A ready account: bootstrapped, boundary policy there, subscriber confirmed, TLS zip in place, block public
-    access on."""
+    """A ready account: bootstrapped, boundary policy there, subscriber confirmed, TLS zip and the pipeline's jar
+    in place, block public access on."""
     with mock_aws():
         session = new_session()
         session.client("ssm").put_parameter(Name=PARAMETER, Value="30", Type="String", Overwrite=True)
@@ -68,6 +69,7 @@ def ready() -> Iterator[None]:
         session.client("s3").put_object(
             Bucket=BUCKET, Key=TLS_KEY, Body=tls_zip("privateKey.pem", "certificateChain.pem")
         )
+        session.client("s3").put_object(Bucket=BUCKET, Key=JAR_KEY, Body=b"PK\x03\x04")
         sns = session.client("sns")
         topic = sns.create_topic(Name="demo-alerts")["TopicArn"]
         sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="oncall@data.test")
@@ -139,6 +141,7 @@ def test_ready_account_passes_every_check(
         "permissions-boundary",
         "alarm-subscribers",
         "tls-certificate-zip",
+        "job-jars",
         "emr-block-public-access",
         "vcpu-quotas",
         "instance-types-offered",
@@ -146,6 +149,7 @@ def test_ready_account_passes_every_check(
     assert {c["status"] for c in checks.values()} == {"PASS"}
     assert checks["account-and-region"]["detail"] == "credentials are account 123456789012 in eu-west-1"
     assert checks["tls-certificate-zip"]["detail"] == f"found: s3://{BUCKET}/{TLS_KEY}"
+    assert checks["job-jars"]["detail"] == f"found: s3://{BUCKET}/{JAR_KEY}"
     assert checks["permissions-boundary"]["detail"] == f"{BOUNDARY_ARN}: 1 role(s)"
     # 1 primary + 4 on-demand units at 4 vCPU a unit (m5.xlarge 4/1, m5.2xlarge 8/2); spot 10 - 2 = 8 units
     assert checks["vcpu-quotas"]["detail"] == "on-demand 20/64 vCPU, spot 32/64 vCPU at the scaling maximums"
@@ -160,7 +164,7 @@ def test_text_output(capsys: pytest.CaptureFixture[str], session: boto3.Session,
     assert out.startswith("Preflight of environment demo in eu-west-1\n\nPASS  account and region ")
     assert "FAIL  vCPU quotas              on-demand needs 20 vCPU, quota 16 (L-1216C47A)\n" in out
     assert "-> request an increase in Service Quotas (EC2) for eu-west-1" in out
-    assert out.endswith("1 of 8 checks failed\n")
+    assert out.endswith("1 of 9 checks failed\n")
 
 
 @pytest.fixture
@@ -188,6 +192,12 @@ def fail_tls(session: boto3.Session, cdk_out: Path, undo: list[Callable[[], None
     s3 = session.client("s3")
     s3.delete_object(Bucket=BUCKET, Key=TLS_KEY)
     undo.append(lambda: s3.put_object(Bucket=BUCKET, Key=TLS_KEY, Body=b"zip"))
+
+
+def fail_jars(session: boto3.Session, cdk_out: Path, undo: list[Callable[[], None]]) -> None:
+    s3 = session.client("s3")
+    s3.delete_object(Bucket=BUCKET, Key=JAR_KEY)
+    undo.append(lambda: s3.put_object(Bucket=BUCKET, Key=JAR_KEY, Body=b"jar"))
 
 
 def fail_block_public_access(session: boto3.Session, cdk_out: Path, undo: list[Callable[[], None]]) -> None:
@@ -259,6 +269,13 @@ def fail_offerings(session: boto3.Session, cdk_out: Path, undo: list[Callable[[]
             "tls-certificate-zip",
             f"missing: s3://{BUCKET}/{TLS_KEY} (the compute stack fails at cluster launch without it)",
             "upload a zip of privateKey.pem, certificateChain.pem: emr-platform preflight --env demo --upload-tls FILE",
+        ),
+        (
+            fail_jars,
+            "job-jars",
+            f"missing: s3://{BUCKET}/{JAR_KEY} (a job run that loads it fails at start)",
+            f"upload each jar where the job expects it, e.g. `aws s3 cp postgresql-42.7.4.jar s3://{BUCKET}/{JAR_KEY}` "
+            "(download it where the internet is reachable, e.g. from Maven Central)",
         ),
         (
             fail_block_public_access,
@@ -413,6 +430,46 @@ def test_fails_tls_bucket_not_deployed_yet(
         "deploy the stack that creates the bucket (the data lake) first, then run `emr-platform preflight "
         "--env demo --upload-tls FILE` before deploying the compute stack"
     )
+
+
+def test_fails_jars_bucket_not_deployed_yet(
+    capsys: pytest.CaptureFixture[str], session: boto3.Session, quotas: Any, cdk_out: Path
+) -> None:
+    quotas()
+
+    def other_stack(template: dict[str, Any]) -> None:
+        [uri] = template["Resources"]["DailyPipeline"]["Metadata"]["emr-platform:jars"]
+        uri["Fn::Join"][1][1]["Fn::GetStackOutput"]["StackName"] = "demo-DataLake"
+
+    edit(cdk_out, "demoCompute.template.json", other_stack)
+    code, report, _ = preflight(capsys, session, cdk_out)
+    assert code == 1
+    jars = report["checks"]["job-jars"]
+    assert (jars["status"], jars["detail"], jars["fix"]) == (
+        "FAIL",
+        "demo-Compute/DailyPipeline loads jars from a bucket that does not exist yet: stack demo-DataLake is not "
+        "deployed",
+        "deploy the stack that creates the bucket (the data lake) first, upload the jars, then run preflight again",
+    )
+
+
+@pytest.mark.parametrize("kind", ["none", "asset"])
+def test_jars_pass_when_no_pipeline_loads_any_beyond_cdk_assets(
+    capsys: pytest.CaptureFixture[str], session: boto3.Session, quotas: Any, cdk_out: Path, kind: str
+) -> None:
+    quotas()
+
+    def change(template: dict[str, Any]) -> None:
+        if kind == "none":
+            template["Resources"].pop("DailyPipeline")
+        else:  # a jar shipped as a CDK asset: not there before the deploy, which uploads it
+            asset = {"Fn::Sub": "s3://cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}/0123abcd.jar"}
+            template["Resources"]["DailyPipeline"]["Metadata"]["emr-platform:jars"] = [asset]
+
+    edit(cdk_out, "demoCompute.template.json", change)
+    code, report, _ = preflight(capsys, session, cdk_out)
+    assert code == 0
+    assert report["checks"]["job-jars"]["detail"] == "no pipeline job loads jars from S3 beyond CDK assets"
 
 
 @pytest.mark.parametrize(

@@ -199,10 +199,45 @@ def test_staging_pipeline_runs_the_batch_etl_on_the_serverless_application(
     step = definition_of(templates[("staging", "Pipelines")])["States"]["batch-etl"]
     assert step["Resource"] == "arn:<ref>:states:::emr-serverless:startJobRun.sync"
     driver = step["Parameters"]["JobDriver"]["SparkSubmit"]
-    assert driver["SparkSubmitParameters"] == "--py-files <ref> --packages org.postgresql:postgresql:42.7.4"
+    # Staging's network has no NAT: the JDBC driver comes from the artifacts bucket, not from Maven Central.
+    assert driver["SparkSubmitParameters"] == "--py-files <ref> --jars s3://<ref>/jars/postgresql-42.7.4.jar"
     assert driver["EntryPointArguments.$"].startswith("States.Array('--date', $.run.date, '--raw-path', ")
     # The brought secret is named in the arguments by its name, parsed from the configured ARN at synth.
     assert "'--jdbc-secret-name', 'staging/products/emr-reader'" in driver["EntryPointArguments.$"]
+
+
+ARTIFACTS_BUCKET_ARN = {
+    "Fn::ImportValue": "staging-DataLake:ExportsOutputFnGetAttDataLakeArtifactsBucket98FD8488Arn6F0FAD5E"
+}
+ARTIFACTS_BUCKET_NAME = {"Fn::ImportValue": "staging-DataLake:ExportsOutputRefDataLakeArtifactsBucket98FD8488165B202A"}
+
+
+def test_staging_runtime_role_reads_exactly_the_brought_jar(templates: dict[tuple[str, str], dict[str, Any]]) -> None:
+    statements = role_statements(templates[("staging", "Compute")], "SparkRuntimeRole89AAFFFF")
+    in_artifacts: dict[str, list[Any]] = {}
+    for statement in statements:
+        resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+        for resource in resources:
+            parts = resource.get("Fn::Join", ["", []])[1] if isinstance(resource, dict) else []
+            if parts[:1] == [ARTIFACTS_BUCKET_ARN]:
+                in_artifacts.setdefault("".join(parts[1:]), []).append(statement["Action"])
+    # The scripts prefix emr-platform submit uploads to, and the one jar object: nothing else of the bucket.
+    assert in_artifacts == {"/jobs/*": ["s3:GetObject"], "/jars/postgresql-42.7.4.jar": ["s3:GetObject"]}
+
+
+def test_staging_pipeline_records_its_jars_for_preflight(templates: dict[tuple[str, str], dict[str, Any]]) -> None:
+    [machine] = of_type(templates[("staging", "Pipelines")], "AWS::StepFunctions::StateMachine").values()
+    assert machine["Metadata"]["emr-platform:jars"] == [
+        {"Fn::Join": ["", ["s3://", ARTIFACTS_BUCKET_NAME, "/jars/postgresql-42.7.4.jar"]]}
+    ]
+
+
+@pytest.mark.parametrize("env", ["dev", "prod"])
+def test_environments_with_nat_keep_maven_packages(templates: dict[tuple[str, str], dict[str, Any]], env: str) -> None:
+    template = templates[(env, "Pipelines")]
+    for machine in of_type(template, "AWS::StepFunctions::StateMachine").values():
+        assert "emr-platform:jars" not in machine.get("Metadata", {})
+    assert "'--packages', 'org.postgresql:postgresql:42.7.4'" in json.dumps(definition_of(template))
 
 
 def test_schedules_per_environment(templates: dict[tuple[str, str], dict[str, Any]]) -> None:

@@ -161,3 +161,98 @@ def test_streaming_on_a_stream_reader_cluster_passes(tmp_path: Path) -> None:
     settings = load_environment("qa", config)
     assert settings.pipelines["W"].workload is Workload.STREAMING
     assert settings.pipelines["W"].flink_properties == {"parallelism.default": "2"}
+ISOLATED = {"vpc": {"nat_gateways": 0}}
+PACKAGES = ["--packages", "org.postgresql:postgresql:42.7.4"]
+MAVEN_RULE = (
+    "config/qa.json: pipelines.Daily.spark_submit_options={options!r} is invalid: qa's network has no internet "
+    "egress: Spark cannot download packages from Maven Central at job start ({found}); allowed: ship the jar: "
+    "pipelines.Daily.jars (object keys in the artifacts bucket, passed to Spark as --jars s3://...), and no "
+    "--packages, --repositories or --conf spark.jars.packages/spark.jars.repositories"
+)
+
+
+def daily(**pipeline: Any) -> dict[str, Any]:
+    return {"sources": {"database": BROUGHT, "sink": SINK}, "pipelines": {"Daily": {"serverless": "Spark", **pipeline}}}
+
+
+@pytest.mark.parametrize(
+    ("options", "found"),
+    [
+        (PACKAGES, "--packages"),
+        (["--repositories", "https://repo.example.com/maven", "--conf", "spark.jars.packages=a:b:1"],
+         "--repositories, spark.jars.packages"),
+        (["--conf spark.jars.repositories=https://repo.example.com"], "spark.jars.repositories"),
+        (["--packages=org.postgresql:postgresql:42.7.4"], "--packages"),
+    ],
+)  # fmt: skip
+def test_fails_maven_packages_where_the_network_has_no_internet_egress(
+    tmp_path: Path, options: list[str], found: str
+) -> None:
+    assert failure(tmp_path, network=ISOLATED, **daily(spark_submit_options=options)) == [
+        MAVEN_RULE.format(options=options, found=found)
+    ]
+
+
+EXISTING = {
+    "vpc_id": "vpc-0123abcd",
+    "vpc_cidr": "10.1.0.0/16",
+    "availability_zones": ["eu-west-1a"],
+    "private_subnet_ids": ["subnet-0123abcd"],
+}
+
+
+def test_fails_maven_packages_in_a_brought_network_said_to_have_no_internet_egress(tmp_path: Path) -> None:
+    existing = {**EXISTING, "internet_egress": False}
+    lines = failure(tmp_path, network={"existing": existing}, **daily(spark_submit_options=PACKAGES))
+    assert lines == [MAVEN_RULE.format(options=PACKAGES, found="--packages")]
+
+
+def test_a_brought_network_is_taken_to_reach_the_internet_unless_its_settings_say_otherwise(tmp_path: Path) -> None:
+    compute = {"compute": {"clusters": CLUSTER, "serverless": SERVERLESS}}
+    data = base(network={"existing": EXISTING}, **compute, **daily(spark_submit_options=PACKAGES))
+    settings = load_environment("qa", write_env(tmp_path, "qa", data))
+    assert settings.network.internet_egress is True
+    assert settings.pipelines["Daily"].spark_submit_options == tuple(PACKAGES)
+
+
+def test_jars_replace_maven_in_an_isolated_network_and_maven_stays_allowed_with_nat(tmp_path: Path) -> None:
+    compute = {"compute": {"clusters": CLUSTER, "serverless": SERVERLESS}}
+    shipped = daily(jars=["jars/postgresql-42.7.4.jar"], spark_submit_options=["--conf", "spark.executor.cores=2"])
+    isolated = load_environment("qa", write_env(tmp_path, "qa", base(network=ISOLATED, **compute, **shipped)))
+    assert isolated.pipelines["Daily"].jars == ("jars/postgresql-42.7.4.jar",)
+    assert isolated.network.internet_egress is False
+    with_nat = base(network={"vpc": {"nat_gateways": 1}}, **compute, **daily(spark_submit_options=PACKAGES))
+    assert load_environment("qa", write_env(tmp_path, "qa", with_nat)).network.internet_egress is True
+    bundled = {env: load_environment(env) for env in ("dev", "staging", "prod")}
+    assert {env: s.network.internet_egress for env, s in bundled.items()} == {
+        "dev": True,
+        "staging": False,
+        "prod": True,
+    }
+    assert {env: s.pipelines["DailyEvents"].jars for env, s in bundled.items()} == {
+        "dev": (),
+        "staging": ("jars/postgresql-42.7.4.jar",),
+        "prod": (),
+    }
+
+
+def test_fails_jar_keys_that_cannot_name_a_jar_in_the_artifacts_bucket(tmp_path: Path) -> None:
+    keys = ["/jars/a.jar", "s3://bucket/jars/a.jar", "jars/a,b.jar", "jars/a b.jar", "jars/a.zip", "", "jars/ok.jar",
+            "jars/ok.jar"]  # fmt: skip
+    allowed = (
+        "allowed: an S3 object key ending in '.jar', without a leading '/', 's3://', commas or spaces, "
+        "e.g. 'jars/postgresql-42.7.4.jar'"
+    )
+    reasons = {
+        0: "S3 object keys do not start with '/'",
+        1: "a URI, not an object key (the bucket is given separately)",
+        2: "a comma or space would split it on --jars",
+        3: "a comma or space would split it on --jars",
+        4: "not a jar",
+        5: "empty",
+        7: "listed twice",
+    }
+    assert failure(tmp_path, **daily(jars=keys)) == [
+        f"config/qa.json: pipelines.Daily.jars[{index}]={keys[index]!r} is invalid: {why}; {allowed}"
+        for index, why in reasons.items()
+    ]
