@@ -88,7 +88,7 @@ class PipelinesStack(PlatformStack):
                 compute = DataCompute.of_serverless(application)
             self.assets.grant_read(compute, [spec.workload.value])
             if jars is not None:
-                jars.grant_read(compute)
+                jars.read_policy(self, f"{name}Jars", compute)
             self.pipelines[name] = pipeline
             self.export(
                 f"Pipeline{name}Arn",

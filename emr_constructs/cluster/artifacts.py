@@ -15,7 +15,7 @@ from aws_cdk import aws_s3_assets as s3_assets
 from constructs import Construct
 
 from emr_constructs.arguments import checked_arguments
-from emr_constructs.iam.keys import grant_key_through_s3
+from emr_constructs.iam.keys import grant_key_through_s3, key_through_s3_statement
 
 #: What the nodes need to download one object: S3 HEAD requests are authorised by s3:GetObject too.
 _OBJECT_READ_ACTIONS = ("s3:GetObject",)
@@ -32,6 +32,16 @@ def grant_object_read(grantee: iam.IGrantable, bucket: s3.IBucket, object_key: s
     if bucket.encryption_key is not None:
         grant = grant.combine(grant_key_through_s3(bucket.encryption_key, grantee, bucket, *_KEY_READ_ACTIONS))
     return grant
+
+
+def object_read_statements(bucket: s3.IBucket, object_key: str) -> list[iam.PolicyStatement]:
+    """The statements :func:`grant_object_read` grants, for a policy of one's own (``iam.Policy``)."""
+    statements = [
+        iam.PolicyStatement(actions=list(_OBJECT_READ_ACTIONS), resources=[bucket.arn_for_objects(object_key)])
+    ]
+    if bucket.encryption_key is not None:
+        statements.append(key_through_s3_statement(bucket.encryption_key, bucket, *_KEY_READ_ACTIONS))
+    return statements
 
 
 class S3File:

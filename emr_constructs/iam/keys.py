@@ -43,16 +43,22 @@ def grant_key_through_s3(key: kms.IKey, grantee: iam.IGrantable, bucket: s3.IBuc
     directly, nor through S3 for another bucket.
     """
     return iam.Grant.add_to_principal(
-        grantee=grantee,
-        actions=list(actions),
-        resource_arns=[key.key_arn],
-        conditions={
-            "StringEquals": {
-                "kms:ViaService": f"s3.{Stack.of(bucket).region}.amazonaws.com",
-                "kms:EncryptionContext:aws:s3:arn": bucket.bucket_arn,
-            }
-        },
+        grantee=grantee, actions=list(actions), resource_arns=[key.key_arn], conditions=_through_s3(bucket)
     )
+
+
+def key_through_s3_statement(key: kms.IKey, bucket: s3.IBucket, *actions: str) -> iam.PolicyStatement:
+    """The statement :func:`grant_key_through_s3` grants, for a policy of one's own."""
+    return iam.PolicyStatement(actions=list(actions), resources=[key.key_arn], conditions=_through_s3(bucket))
+
+
+def _through_s3(bucket: s3.IBucket) -> dict[str, dict[str, str]]:
+    return {
+        "StringEquals": {
+            "kms:ViaService": f"s3.{Stack.of(bucket).region}.amazonaws.com",
+            "kms:EncryptionContext:aws:s3:arn": bucket.bucket_arn,
+        }
+    }
 
 
 def grant_key_outside_s3(key: kms.IKey, grantee: iam.IGrantable, *actions: str) -> iam.Grant:

@@ -114,7 +114,7 @@ class WorkloadAssets(Construct):
                 "no such entry point",
                 ", ".join(self.scripts),
             )
-        checks.raise_if_any(f"{self.node.path}.grant_read")
+        checks.raise_if_any(f"{self.node.path}.grant_read()")
         assets = [self.package, *(self.scripts[name] for name in names)]
         return iam.Grant.add_to_principal(
             grantee=compute.role,

@@ -25,7 +25,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from emr_constructs.arguments import checked_arguments
-from emr_constructs.cluster.artifacts import S3File
+from emr_constructs.cluster.artifacts import S3File, object_read_statements
 from emr_constructs.discovery import JARS_METADATA
 from emr_constructs.errors import Checks, Problem, is_token
 from emr_constructs.orchestration.props import FlinkJob, StepJob
@@ -183,6 +183,19 @@ class SparkJars:
     def spark_submit_options(self) -> tuple[str, ...]:
         """``("--jars", "s3://.../a.jar,s3://.../b.jar")``."""
         return (JARS_OPTION, ",".join(self.uris))
+
+    @checked_arguments
+    def read_policy(self, scope: Construct, id: str, compute: IDataCompute) -> iam.ManagedPolicy:
+        """The reads of :meth:`grant_read` as a managed policy of their own in ``scope``, attached to the compute's
+        role (a customer managed policy: the packs' no-inline-policy rules hold):
+        use it from the stack that ships the job when the role lives in another stack. That stack then owns the
+        grant (deployed and removed with the job), and the role's own policy does not change: adding statements
+        to a role of another stack after its policy overflowed the inline size limit made CDK place them in its
+        default or overflow policy differently from one synth to the next (aws-cdk-lib 2.275)."""
+        statements = [
+            statement for file in self.files for statement in object_read_statements(file.bucket, file.object_key)
+        ]
+        return iam.ManagedPolicy(scope, id, roles=[compute.role], statements=statements)
 
     @checked_arguments
     def grant_read(self, compute: IDataCompute) -> iam.Grant:

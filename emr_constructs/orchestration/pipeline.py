@@ -28,6 +28,7 @@ from constructs import Construct
 
 from emr_constructs.arguments import checked_arguments, describe_as
 from emr_constructs.cluster.applications import Application
+from emr_constructs.cluster.cluster import EmrCluster
 from emr_constructs.errors import Checks, is_token
 from emr_constructs.guard import restrict_grants_to_aws_services
 from emr_constructs.iam.keys import allow_cloudwatch_logs
@@ -405,6 +406,58 @@ class TransientClusterPipeline(_Pipeline):
         )
         acknowledge(self.state_machine.role, [CLUSTER_WILDCARD_FINDING], _TRANSIENT_REASON)
         acknowledge(self.state_machine.role, [SERVICE_LINKED_ROLE_FINDING], _SERVICE_LINKED_ROLE_REASON)
+
+    @classmethod
+    @checked_arguments
+    def like(
+        cls,
+        scope: Construct,
+        id: str,
+        *,
+        cluster: EmrCluster,
+        jobs: Sequence[StepJob],
+        transient: TransientClusterProps = TransientClusterProps(),  # noqa: B008 - frozen dataclass
+        props: PipelineProps = PipelineProps(),  # noqa: B008 - frozen dataclass, never mutated
+        notifications: IFailureNotifications | None = None,
+        removal_policy: RemovalPolicy | None = None,
+    ) -> TransientClusterPipeline:
+        """A transient cluster that runs as the long-running ``cluster`` does: its roles (so the same data
+        grants, nothing more), EMR-managed security groups, security configuration, log location (EMR writes under
+        ``<log_uri>/<cluster id>/``) and first cluster subnet; ``transient`` sizes it. ``cluster``'s roles need
+        the autoscaling role (``EmrRolesProps(create_autoscaling_role=True)``): RunJobFlow from Step Functions
+        always names one, and CDK would otherwise create a role of its own here."""
+        autoscaling_role = cluster.roles.autoscaling_role
+        if autoscaling_role is None:
+            checks = Checks()
+            checks.require(
+                False,
+                "cluster",
+                cluster.node.path,
+                "its roles have no autoscaling role, which a cluster created by Step Functions is given",
+                "a cluster whose roles are created with EmrRolesProps(create_autoscaling_role=True), or brought "
+                "with autoscaling_role",
+            )
+            checks.raise_if_any(f"{scope.node.path}/{id}")
+        assert autoscaling_role is not None
+        groups = cluster.security_groups
+        return cls(
+            scope,
+            id,
+            cluster=transient,
+            jobs=jobs,
+            service_role=cluster.roles.service_role,
+            instance_role=cluster.roles.instance_role,
+            autoscaling_role=autoscaling_role,
+            subnet_id=cluster.network.cluster_subnets[0].subnet_id,
+            primary_security_group=groups.primary,
+            core_security_group=groups.core,
+            service_access_security_group=groups.service_access,
+            security_configuration_name=cluster.security_configuration.security_configuration_name,
+            log_uri=cluster.log_uri,
+            props=props,
+            notifications=notifications,
+            removal_policy=removal_policy,
+        )
 
     _wildcard_reason = (
         _DELIVERY_REASON

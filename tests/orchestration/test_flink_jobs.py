@@ -286,5 +286,5 @@ def test_assets_grant_read_of_named_entry_points_only() -> None:
     with pytest.raises(EmrConfigError) as raised:
         assets.grant_read(DataCompute(role=role), ["batch", "stream"])
     assert str(raised.value) == (
-        "S/W.grant_read: entry_points[1]='stream' is invalid: no such entry point; allowed: batch, streaming"
+        "S/W.grant_read(): entry_points[1]='stream' is invalid: no such entry point; allowed: batch, streaming"
     )

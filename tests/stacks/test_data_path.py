@@ -213,7 +213,23 @@ ARTIFACTS_BUCKET_NAME = {"Fn::ImportValue": "staging-DataLake:ExportsOutputRefDa
 
 
 def test_staging_runtime_role_reads_exactly_the_brought_jar(templates: dict[tuple[str, str], dict[str, Any]]) -> None:
+    # The role's own policies (Compute) and the jar's policy of the pipeline that loads it (Pipelines).
     statements = role_statements(templates[("staging", "Compute")], "SparkRuntimeRole89AAFFFF")
+    [jars] = [
+        r["Properties"]
+        for k, r in of_type(templates[("staging", "Pipelines")], "AWS::IAM::ManagedPolicy").items()
+        if k.startswith("DailyEventsJars")
+    ]
+    assert jars["Roles"] == [
+        {
+            "Fn::GetStackOutput": {
+                "StackName": "staging-Compute",
+                "Region": {"Ref": "AWS::Region"},
+                "OutputName": "PublishOutputRefSparkRuntimeRole89AAFFFFA84C3815",
+            }
+        }
+    ]
+    statements += jars["PolicyDocument"]["Statement"]
     in_artifacts: dict[str, list[Any]] = {}
     for statement in statements:
         resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
