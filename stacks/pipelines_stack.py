@@ -14,6 +14,7 @@ from emr_constructs.orchestration import (
     ServerlessJobPipeline,
     SparkJars,
     StepJob,
+    TransientClusterPipeline,
     WorkloadAssets,
     batch_etl_arguments,
     streaming_arguments,
@@ -56,13 +57,27 @@ class PipelinesStack(PlatformStack):
             package="workloads",
             entry_points={workload.value: ENTRY_POINTS[workload] for workload in used},
         )
-        self.pipelines: dict[str, ClusterStepsPipeline | ServerlessJobPipeline] = {}
+        self.pipelines: dict[str, ClusterStepsPipeline | ServerlessJobPipeline | TransientClusterPipeline] = {}
         for name, spec in settings.pipelines.items():
             jars = SparkJars.from_bucket(lake.bucket(Zone.ARTIFACTS), spec.jars) if spec.jars else None
             job = self._job(spec, lake, sources, jars)
-            pipeline: ClusterStepsPipeline | ServerlessJobPipeline
+            pipeline: ClusterStepsPipeline | ServerlessJobPipeline | TransientClusterPipeline
             policy = self.stateful_removal_policy
-            if spec.cluster is not None:
+            if spec.transient is not None:
+                assert spec.cluster is not None  # checked in the settings
+                cluster = clusters[spec.cluster]
+                pipeline = TransientClusterPipeline.like(
+                    self,
+                    name,
+                    cluster=cluster,
+                    transient=spec.transient,
+                    jobs=[job],
+                    props=spec.pipeline,
+                    notifications=monitoring,
+                    removal_policy=policy,
+                )
+                compute = DataCompute.of_cluster(cluster)
+            elif spec.cluster is not None:
                 cluster = clusters[spec.cluster]
                 pipeline = ClusterStepsPipeline(
                     self,

@@ -22,7 +22,7 @@ from emr_constructs.cluster import ClusterProps
 from emr_constructs.errors import Checks, EmrConfigError, Problem
 from emr_constructs.monitoring import MonitoringProps
 from emr_constructs.network import ExistingNetworkProps, VpcProps
-from emr_constructs.orchestration import PipelineProps, jar_key_problems, maven_fetch_problems
+from emr_constructs.orchestration import PipelineProps, TransientClusterProps, jar_key_problems, maven_fetch_problems
 from emr_constructs.props import ValidatedProps
 from emr_constructs.serverless import ServerlessApplicationProps
 from emr_constructs.settings import parse_into
@@ -287,11 +287,16 @@ class PipelineSettings(ValidatedProps):
     workload: Workload = Workload.BATCH_ETL
     """Which workload. Default ``batch_etl``."""
     cluster: str | None = None
-    """Run as steps on this long-running cluster (an id of ``compute.clusters``)."""
+    """Run as steps on this long-running cluster (an id of ``compute.clusters``), or, with ``transient``, on a
+    cluster created for each run like it."""
     serverless: str | None = None
     """Run as job runs on this EMR Serverless application (an id of ``compute.serverless``)."""
     pipeline: PipelineProps = PipelineProps()
     """Schedule (EventBridge Scheduler expression; none: started by hand) and timeout."""
+    transient: TransientClusterProps | None = None
+    """Run each execution on a cluster created for it and always terminated (``TransientClusterPipeline``), with
+    the roles, security groups, security configuration and logs of ``cluster``: its size and release. Default:
+    none (steps on ``cluster`` itself)."""
     spark_submit_options: tuple[str, ...] = ()
     """Extra ``spark-submit`` options, e.g. the JDBC driver: ``["--packages", "org.postgresql:postgresql:42.7.4"]``
     (fetched from Maven Central at run time: the compute needs a route to it, so not in a network without
@@ -317,6 +322,15 @@ class PipelineSettings(ValidatedProps):
             "exactly one of 'cluster' (steps) and 'serverless' (job runs)",
         )
         checks.extend(self.pipeline.problems(), prefix="pipeline")
+        if self.transient is not None:
+            checks.require(
+                self.cluster is not None,
+                "transient",
+                "set",
+                "a transient cluster is created like one of compute.clusters (its roles, groups and logs)",
+                "'cluster' naming that cluster",
+            )
+            checks.extend(self.transient.problems(), prefix="transient")
         engine = self.workload.engine
         checks.require(
             engine == "Spark" or not self.spark_submit_options,
@@ -371,6 +385,15 @@ def _check_data_path(checks: Checks, settings: EnvironmentSettings) -> None:
                 pipeline.cluster,
                 "no such cluster",
                 ", ".join(compute.clusters) or "(none)",
+            )
+        if pipeline.transient is not None and pipeline.cluster in compute.clusters:
+            checks.require(
+                compute.clusters[pipeline.cluster].cluster.roles.create_autoscaling_role,
+                f"compute.clusters.{pipeline.cluster}.cluster.roles.create_autoscaling_role",
+                False,
+                f"the transient clusters of pipelines.{name} take this cluster's roles, and Step Functions gives a "
+                "cluster it creates an autoscaling role",
+                "true",
             )
         if pipeline.serverless is not None:
             checks.require(

@@ -82,9 +82,6 @@ _DELIVERY_REASON = (
 _SCHEDULE_REASON = (
     "The schedule role's inline default policy allows states:StartExecution on this one state machine only."
 )
-CLUSTER_WILDCARD_FINDING = (
-    "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:elasticmapreduce:<AWS::Region>:<AWS::AccountId>:cluster/*]"
-)
 SERVICE_LINKED_ROLE_FINDING = (
     "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/aws-service-role/"
     "elasticmapreduce.amazonaws.com*/AWSServiceRoleForEMRCleanup*]"
@@ -404,8 +401,15 @@ class TransientClusterPipeline(_Pipeline):
             removal_policy=removal_policy,
             extra_checks=checks,
         )
-        acknowledge(self.state_machine.role, [CLUSTER_WILDCARD_FINDING], _TRANSIENT_REASON)
+        acknowledge_wildcard_resources(self.state_machine.role, [_cluster_wildcard(self)], _TRANSIENT_REASON)
         acknowledge(self.state_machine.role, [SERVICE_LINKED_ROLE_FINDING], _SERVICE_LINKED_ROLE_REASON)
+        # RunJobFlow's JobFlowRole names an instance profile, and CDK's EmrCreateCluster passes the cluster role's
+        # NAME there (it creates a profile of that name only for a role it creates itself). A brought role, e.g.
+        # an EmrRoles instance role whose own profile has a generated name, gets a profile named after it here,
+        # or every run would fail: "instance profile <role name> not found".
+        self.instance_profile = iam.CfnInstanceProfile(
+            self, "InstanceProfile", roles=[instance_role.role_name], instance_profile_name=instance_role.role_name
+        )
 
     @classmethod
     @checked_arguments
@@ -427,17 +431,24 @@ class TransientClusterPipeline(_Pipeline):
         the autoscaling role (``EmrRolesProps(create_autoscaling_role=True)``): RunJobFlow from Step Functions
         always names one, and CDK would otherwise create a role of its own here."""
         autoscaling_role = cluster.roles.autoscaling_role
-        if autoscaling_role is None:
-            checks = Checks()
-            checks.require(
-                False,
-                "cluster",
-                cluster.node.path,
-                "its roles have no autoscaling role, which a cluster created by Step Functions is given",
-                "a cluster whose roles are created with EmrRolesProps(create_autoscaling_role=True), or brought "
-                "with autoscaling_role",
-            )
-            checks.raise_if_any(f"{scope.node.path}/{id}")
+        checks = Checks()
+        checks.require(
+            autoscaling_role is not None,
+            "cluster",
+            cluster.node.path,
+            "its roles have no autoscaling role, which a cluster created by Step Functions is given",
+            "a cluster whose roles are created with EmrRolesProps(create_autoscaling_role=True), or brought "
+            "with autoscaling_role",
+        )
+        checks.require(
+            cluster.props.security.kerberos is None,
+            "cluster",
+            cluster.node.path,
+            "its security configuration uses Kerberos, and the transient cluster would be created without the "
+            "KDC admin password RunJobFlow then requires",
+            "a cluster without Kerberos",
+        )
+        checks.raise_if_any(f"{scope.node.path}/{id}")
         assert autoscaling_role is not None
         groups = cluster.security_groups
         return cls(

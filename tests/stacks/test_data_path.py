@@ -277,7 +277,7 @@ def test_failed_runs_reach_the_platform_topic(templates: dict[tuple[str, str], d
     rules = of_type(templates[(env, "Monitoring")], "AWS::Events::Rule")
     routed = [r for r in rules.values() if "aws.states" in json.dumps(r["Properties"].get("EventPattern"))]
     # One rule per pipeline of the environment.
-    assert len(routed) == {"dev": 2, "staging": 1, "prod": 2}[env]
+    assert len(routed) == {"dev": 3, "staging": 1, "prod": 3}[env]
     for rule in routed:
         assert rule["Properties"]["EventPattern"]["detail"]["status"] == ["FAILED", "TIMED_OUT", "ABORTED"]
 

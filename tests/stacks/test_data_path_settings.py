@@ -35,13 +35,21 @@ def test_the_bundled_environments_run_the_batch_etl_where_their_settings_say() -
     assert where == {
         "dev": {
             "DailyEvents": (Workload.BATCH_ETL, "Analytics", None),
+            "Backfill": (Workload.BATCH_ETL, "Analytics", None),
             "StreamingWindows": (Workload.STREAMING, "Streaming", None),
         },
         "staging": {"DailyEvents": (Workload.BATCH_ETL, None, "Spark")},
         "prod": {
             "DailyEvents": (Workload.BATCH_ETL, "Analytics", None),
+            "Backfill": (Workload.BATCH_ETL, "Analytics", None),
             "StreamingWindows": (Workload.STREAMING, "Streaming", None),
         },
+    }
+    # Backfill runs like Analytics, on a cluster of its own per execution.
+    transient = {env: load_environment(env).pipelines["Backfill"].transient for env in ("dev", "prod")}
+    assert {env: (t.core_instance_type, t.core_instance_count) for env, t in transient.items() if t} == {
+        "dev": ("m7g.2xlarge", 2),
+        "prod": ("m7g.2xlarge", 6),
     }
     dev, prod = load_environment("dev"), load_environment("prod")
     assert dev.sources.database is not None and dev.sources.database.create is not None
@@ -161,6 +169,8 @@ def test_streaming_on_a_stream_reader_cluster_passes(tmp_path: Path) -> None:
     settings = load_environment("qa", config)
     assert settings.pipelines["W"].workload is Workload.STREAMING
     assert settings.pipelines["W"].flink_properties == {"parallelism.default": "2"}
+
+
 ISOLATED = {"vpc": {"nat_gateways": 0}}
 PACKAGES = ["--packages", "org.postgresql:postgresql:42.7.4"]
 MAVEN_RULE = (
@@ -255,4 +265,24 @@ def test_fails_jar_keys_that_cannot_name_a_jar_in_the_artifacts_bucket(tmp_path:
     assert failure(tmp_path, **daily(jars=keys)) == [
         f"config/qa.json: pipelines.Daily.jars[{index}]={keys[index]!r} is invalid: {why}; {allowed}"
         for index, why in reasons.items()
+    ]
+
+
+def test_fails_transient_without_a_cluster_to_run_like(tmp_path: Path) -> None:
+    sources = {"database": BROUGHT, "sink": SINK}
+    pipeline = {"serverless": "Spark", "transient": {"core_instance_count": 0}}
+    assert failure(tmp_path, sources=sources, pipelines={"Backfill": pipeline}) == [
+        "config/qa.json: pipelines.Backfill.transient='set' is invalid: a transient cluster is created like one of "
+        "compute.clusters (its roles, groups and logs); allowed: 'cluster' naming that cluster",
+        "config/qa.json: pipelines.Backfill.transient.core_instance_count=0 is invalid: out of range; allowed: 1-256",
+    ]
+
+
+def test_fails_transient_like_a_cluster_without_an_autoscaling_role(tmp_path: Path) -> None:
+    sources = {"database": BROUGHT, "sink": SINK}
+    pipeline = {"cluster": "Analytics", "transient": {}}
+    assert failure(tmp_path, sources=sources, pipelines={"Backfill": pipeline}) == [
+        "config/qa.json: compute.clusters.Analytics.cluster.roles.create_autoscaling_role=False is invalid: the "
+        "transient clusters of pipelines.Backfill take this cluster's roles, and Step Functions gives a cluster it "
+        "creates an autoscaling role; allowed: true"
     ]

@@ -70,7 +70,7 @@ def check_pipeline_started(verdict: Verdict, env: str) -> None:
     rehearsal's day (the serverless application in staging, the Analytics cluster in prod), the streaming job
     (prod) on the Streaming cluster, undated."""
     runs = {run.state_machine.split("-")[2][: -len("45AC50FB")]: run for run in verdict.pipeline_runs}
-    assert sorted(runs) == (["DailyEvents"] if env == "staging" else ["DailyEvents", "StreamingWindows"])
+    assert sorted(runs) == (["DailyEvents"] if env == "staging" else ["Backfill", "DailyEvents", "StreamingWindows"])
     run = runs["DailyEvents"]
     assert run.status == "RUNNING" and run.dated and run.problems == ()
     session = verdict.rehearsal.session()
@@ -84,6 +84,11 @@ def check_pipeline_started(verdict: Verdict, env: str) -> None:
     [analytics] = [i for n, i in clusters.items() if "analytics" in n.lower()]
     [streaming] = [i for n, i in clusters.items() if "streaming" in n.lower()]
     assert run.targets == (f"cluster {analytics}",)
+    # The transient cluster's RunJobFlow, made in moto with what the state names (all found there).
+    backfill = runs["Backfill"]
+    assert backfill.dated and backfill.problems == ()
+    [created] = backfill.targets
+    assert created.startswith("creates cluster (j-") and created.endswith(", terminated)")
     stream = runs["StreamingWindows"]
     assert stream.status == "RUNNING" and not stream.dated and stream.problems == ()
     assert stream.targets == (f"cluster {streaming}",)
