@@ -86,8 +86,10 @@ def application_problems(checks: Checks, applications: tuple[Application, ...], 
 def instance_type_release_problems(
     checks: Checks, prefix: str, instance_types: Iterable[tuple[str, str]], release: Release | None
 ) -> None:
-    """Each ``(field, instance type)`` is one EMR supports, of a family the release supports."""
-    for field, instance_type in instance_types:
+    """Each ``(field, instance type)`` is one EMR supports, of a family the release supports (fields under
+    ``prefix``, or as given when ``prefix`` is empty)."""
+    for name, instance_type in instance_types:
+        field = f"{prefix}.{name}" if prefix else name
         if instance_type.count(".") != 1:
             continue  # not even an EC2 name: the fleet's or group's own rule reports it
         known = is_emr_instance_type(instance_type)
@@ -95,7 +97,7 @@ def instance_type_release_problems(
             close = closest_instance_types(instance_type)
             checks.require(
                 False,
-                f"{prefix}.{field}",
+                field,
                 instance_type,
                 "not an instance type EMR supports",
                 (f"did you mean {' or '.join(close)}? " if close else "")
@@ -105,7 +107,7 @@ def instance_type_release_problems(
         if known and release is not None and family is not None:
             checks.require(
                 family.supported_by(release.label),
-                f"{prefix}.{field}",
+                field,
                 instance_type,
                 f"instance family {instance_type.split('.')[0]} is not supported by {release.label}",
                 f"{family.describe()} [{family.source}], or another instance type",

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from emr_constructs.cluster.applications import Application
+from emr_constructs.cluster.release_rules import instance_type_release_problems
 from emr_constructs.cluster.releases import DEFAULT_RELEASE_LABEL, get_release
 from emr_constructs.errors import Checks, Problem, is_token
 from emr_constructs.props import ValidatedProps
@@ -256,6 +257,13 @@ class TransientClusterProps(ValidatedProps):
                     f"not in {self.release_label}",
                     ", ".join(sorted(release.applications)),
                 )
+        # Step Functions passes these to RunJobFlow at run time; cfn-lint never sees them in the definition.
+        instance_type_release_problems(
+            checks,
+            "",
+            [("primary_instance_type", self.primary_instance_type), ("core_instance_type", self.core_instance_type)],
+            release,
+        )
         checks.require(
             1 <= self.core_instance_count <= 256,
             "core_instance_count",

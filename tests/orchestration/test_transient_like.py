@@ -137,3 +137,20 @@ def test_the_instance_role_gets_a_profile_of_its_own_name_as_run_job_flow_expect
     parts = machine["Properties"]["DefinitionString"]["Fn::Join"][1]
     [at] = [i for i, part in enumerate(parts) if isinstance(part, str) and part.endswith('"JobFlowRole":"')]
     assert parts[at + 1] == role
+
+
+def test_fails_transient_instance_types_emr_does_not_run() -> None:
+    problems = TransientClusterProps(primary_instance_type="m7g.xlarg", core_instance_type="m5.xlarge").problems()
+    assert [p.message("t") for p in problems] == [
+        "t: primary_instance_type='m7g.xlarg' is invalid: not an instance type EMR supports; allowed: did you mean "
+        "m7g.xlarge or m7g.8xlarge or m7g.4xlarge? an instance type of "
+        "emr_constructs.cluster.supported_instance_types() [emr-supported-instance-types]"
+    ]
+    gated = TransientClusterProps(release_label="emr-6.5.0", primary_instance_type="m5.xlarge").problems()
+    assert [p.message("t") for p in gated] == [
+        "t: core_instance_type='m7g.xlarge' is invalid: instance family m7g is not supported by emr-6.5.0; allowed: "
+        "emr-5.36.1 and later 5.x, emr-6.10.0 and later 6.x, emr-7.0.0 and later 7.x "
+        "[https://docs.aws.amazon.com/emr/latest/ManagementGuide/emr-supported-instance-types.html], "
+        "or another instance type"
+    ]
+    assert TransientClusterProps(release_label="emr-6.10.0").problems() == []
