@@ -30,6 +30,11 @@ APPLICATION_TAG = f"{TAG_PREFIX}application"
 #: Template metadata key (on a pipeline's state machine) listing the ``s3://`` jars its jobs load with ``--jars``:
 #: objects the deploy does not create, which ``emr-platform preflight`` checks exist.
 JARS_METADATA = f"{TAG_PREFIX}jars"
+#: Template ``Metadata`` keys (``<prefix><construct path>``) listing what a construct was given rather than created
+#: (a database's secret, security group and endpoint; a table; a stream; their keys), as ``{"kind", "id"}``:
+#: nothing in the deploy checks they exist, so ``emr-platform preflight`` does.
+BROUGHT_METADATA_PREFIX = f"{TAG_PREFIX}brought:"
+BROUGHT_KINDS = ("secret", "security-group", "database-endpoint", "dynamodb-table", "kinesis-stream", "kms-key")
 
 # EC2/EMR tag values: up to 256 characters of letters, digits, spaces and + - = . _ : / @.
 _TAG_VALUE = re.compile(r"^[\w .:/=+\-@]{1,256}$")

@@ -20,7 +20,7 @@ from emr_constructs.cli.assembly import Environment, StackTemplate
 from emr_constructs.cli.cost.prices import PriceTable
 from emr_constructs.cli.errors import CliError, explain
 from emr_constructs.cli.locations import S3Location
-from emr_constructs.discovery import JARS_METADATA
+from emr_constructs.discovery import BROUGHT_METADATA_PREFIX, JARS_METADATA
 from emr_constructs.placeholders import is_placeholder
 
 #: EC2 vCPU quotas (Service Quotas, service code ``ec2``) for the instance families EMR clusters use.
@@ -404,6 +404,88 @@ def check_jars(context: Context) -> Check:
     return Check("job jars", True, f"found: {', '.join(wanted)}")
 
 
+def brought_resources(environment: Environment) -> Iterator[tuple[str, str, str]]:
+    """(construct path, kind, id) of everything the environment's constructs were given rather than created: the
+    library lists them in the template ``Metadata`` of their stack (``BROUGHT_METADATA_PREFIX``)."""
+    for stack in environment.stacks:
+        for key, entries in stack.template.get("Metadata", {}).items():
+            if key.startswith(BROUGHT_METADATA_PREFIX) and isinstance(entries, list):
+                for entry in entries:
+                    yield key.removeprefix(BROUGHT_METADATA_PREFIX), str(entry["kind"]), str(entry["id"])
+
+
+#: The error codes of "there is no such thing" per kind of brought resource (anything else is raised).
+_NOT_FOUND = {
+    "ResourceNotFoundException",
+    "InvalidGroup.NotFound",
+    "InvalidGroupId.Malformed",
+    "NotFoundException",
+    "ValidationException",
+}
+
+
+def _database_endpoints(context: Context) -> set[str]:
+    rds = context.client("rds")
+    endpoints: set[str] = set()
+    for page in rds.get_paginator("describe_db_instances").paginate():
+        endpoints.update(i.get("Endpoint", {}).get("Address", "") for i in page["DBInstances"])
+    for page in rds.get_paginator("describe_db_clusters").paginate():
+        for cluster in page["DBClusters"]:
+            endpoints.update((cluster.get("Endpoint", ""), cluster.get("ReaderEndpoint", "")))
+    return endpoints - {""}
+
+
+def _brought_exists(context: Context, kind: str, identifier: str, endpoints: Callable[[], set[str]]) -> bool:
+    name = identifier.rpartition("/")[2]
+    lookups: dict[str, Callable[[], Any]] = {
+        "secret": lambda: context.client("secretsmanager").describe_secret(SecretId=identifier),
+        "security-group": lambda: context.client("ec2").describe_security_groups(GroupIds=[identifier]),
+        "dynamodb-table": lambda: context.client("dynamodb").describe_table(TableName=name),
+        "kinesis-stream": lambda: context.client("kinesis").describe_stream_summary(StreamName=name),
+        "kms-key": lambda: context.client("kms").describe_key(KeyId=identifier),
+    }
+    if kind == "database-endpoint":
+        return identifier in endpoints()
+    try:
+        lookups[kind]()
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") not in _NOT_FOUND:
+            raise
+        return False
+    return True
+
+
+def check_brought(context: Context) -> Check:
+    """Everything the environment was given exists in its account and region: a brought database's endpoint,
+    security group, secret and key, a brought table or stream. The deploy succeeds without them (imports are not
+    looked up) and the first job run fails; placeholder values in settings are caught here."""
+    brought = list(brought_resources(context.environment))
+    if not brought:
+        return Check("brought resources", True, "the environment brings no database, table or stream")
+    found_endpoints: list[set[str]] = []
+
+    def endpoints() -> set[str]:
+        if not found_endpoints:
+            found_endpoints.append(_database_endpoints(context))
+        return found_endpoints[0]
+
+    missing = [
+        f"{construct} {kind} {identifier}"
+        for construct, kind, identifier in brought
+        if not _brought_exists(context, kind, identifier, endpoints)
+    ]
+    if missing:
+        return Check(
+            "brought resources",
+            False,
+            f"not found in {context.region}: {'; '.join(missing)}",
+            "put the real endpoint, security group, secret, table or stream of this account in the settings "
+            "(for the bundled app: sources.database.existing, sources.sink.table_arn, sources.stream.stream_arn "
+            "in config/<env>.json), or create them first; then synthesize again",
+        )
+    return Check("brought resources", True, f"found: {len(brought)} ({', '.join(sorted({k for _, k, _ in brought}))})")
+
+
 def allowed_port_ranges(environment: Environment) -> set[tuple[int, int]]:
     """The port ranges the environment's ``EmrBlockPublicAccess`` permits (none when it has none)."""
     allowed: set[tuple[int, int]] = set()
@@ -600,6 +682,7 @@ def run_checks(context: Context, upload: Path | None, table: PriceTable) -> list
         lambda: check_subscribers(context),
         lambda: check_tls(context, upload),
         lambda: check_jars(context),
+        lambda: check_brought(context),
         lambda: check_block_public_access(context),
         lambda: check_vcpu_quotas(context, table),
         lambda: check_instance_offerings(context),
@@ -611,6 +694,7 @@ def run_checks(context: Context, upload: Path | None, table: PriceTable) -> list
         "alarm subscribers",
         "TLS certificate zip",
         "job jars",
+        "brought resources",
         "EMR block public access",
         "vCPU quotas",
         "instance types offered",

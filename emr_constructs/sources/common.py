@@ -10,6 +10,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from constructs import Construct
 
+from emr_constructs.discovery import BROUGHT_METADATA_PREFIX
 from emr_constructs.errors import Checks
 from emr_constructs.guard import restrict_grants_to_aws_services
 
@@ -24,6 +25,14 @@ def require_arn(checks: Checks, field: str, value: str | None, pattern: re.Patte
 
 def require_key_arn(checks: Checks, field: str, value: str | None) -> None:
     require_arn(checks, field, value, _KMS_KEY_ARN, "arn:aws:kms:<region>:<account>:key/<key id> (not an alias)")
+
+
+def record_brought(owner: Construct, *resources: tuple[str, str | None]) -> None:
+    """List ``(kind, id)`` of what ``owner`` was given in its stack's template metadata (``None`` ids skipped),
+    where ``emr-platform preflight`` checks each exists before the first deploy."""
+    entries = [{"kind": kind, "id": value} for kind, value in resources if value is not None]
+    if entries:
+        Stack.of(owner).add_metadata(f"{BROUGHT_METADATA_PREFIX}{owner.node.path}", entries)
 
 
 def brought_key(owner: Construct, key_arn: str | None) -> kms.IKey | None:

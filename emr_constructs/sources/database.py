@@ -17,7 +17,7 @@ from emr_constructs.guard import GuardRule, acknowledge_guard, restrict_grants_t
 from emr_constructs.network.interfaces import IPlatformNetwork
 from emr_constructs.policy.acknowledge import acknowledge
 from emr_constructs.removal import safe_removal_policy
-from emr_constructs.sources.common import IngressRules
+from emr_constructs.sources.common import IngressRules, record_brought
 from emr_constructs.sources.compute import IDataCompute
 from emr_constructs.sources.database_props import DEFAULT_PORTS, JDBC_SCHEMES, DatabaseEngine, RelationalDatabaseProps
 
@@ -111,6 +111,13 @@ class RelationalDatabase(Construct):
                 self.key = kms.Key.from_key_arn(self, "Key", existing.secret_key_arn)
             self.secret: secretsmanager.ISecret = secretsmanager.Secret.from_secret_attributes(
                 self, "Secret", secret_complete_arn=existing.secret_arn, encryption_key=self.key
+            )
+            record_brought(
+                self,
+                ("database-endpoint", existing.endpoint),
+                ("security-group", existing.security_group_id),
+                ("secret", existing.secret_arn),
+                ("kms-key", existing.secret_key_arn),
             )
         else:
             assert network is not None and props.create is not None

@@ -19,7 +19,14 @@ from emr_constructs.errors import Checks, Problem
 from emr_constructs.policy.acknowledge import acknowledge
 from emr_constructs.props import ValidatedProps
 from emr_constructs.removal import safe_removal_policy
-from emr_constructs.sources.common import brought_key, grant_with_key, own_key, require_arn, require_key_arn
+from emr_constructs.sources.common import (
+    brought_key,
+    grant_with_key,
+    own_key,
+    record_brought,
+    require_arn,
+    require_key_arn,
+)
 from emr_constructs.sources.compute import IDataCompute
 
 #: What the EMR DynamoDB connector and the workloads' boto3 sink call (no stream, no index, no admin actions).
@@ -130,6 +137,7 @@ class DynamoTable(Construct):
         self.key: kms.IKey | None
         if props.table_arn is not None:
             self.key = brought_key(self, props.key_arn)
+            record_brought(self, ("dynamodb-table", props.table_arn), ("kms-key", props.key_arn))
             self.table: dynamodb.ITable = dynamodb.Table.from_table_attributes(
                 self, "Resource", table_arn=props.table_arn, encryption_key=self.key
             )

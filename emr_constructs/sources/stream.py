@@ -17,7 +17,14 @@ from emr_constructs.errors import Checks, Problem
 from emr_constructs.policy.acknowledge import acknowledge
 from emr_constructs.props import ValidatedProps
 from emr_constructs.removal import safe_removal_policy
-from emr_constructs.sources.common import brought_key, grant_with_key, own_key, require_arn, require_key_arn
+from emr_constructs.sources.common import (
+    brought_key,
+    grant_with_key,
+    own_key,
+    record_brought,
+    require_arn,
+    require_key_arn,
+)
 from emr_constructs.sources.compute import IDataCompute
 
 #: What the Flink Kinesis source and Spark's Kinesis reader call on the stream (polling).
@@ -130,6 +137,7 @@ class KinesisStream(Construct):
         self.key: kms.IKey | None
         if props.stream_arn is not None:
             self.key = brought_key(self, props.key_arn)
+            record_brought(self, ("kinesis-stream", props.stream_arn), ("kms-key", props.key_arn))
             self.stream: kinesis.IStream = kinesis.Stream.from_stream_attributes(
                 self, "Resource", stream_arn=props.stream_arn, encryption_key=self.key
             )

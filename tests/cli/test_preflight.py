@@ -58,12 +58,59 @@ def new_session() -> boto3.Session:
     return boto3.Session(region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing")
 
 
+#: What the demo environment brings (filled in by ``ready`` from what moto created), by the kind preflight checks.
+BROUGHT: dict[str, str] = {}
+
+
+def create_brought(session: boto3.Session) -> dict[str, str]:
+    """A database (endpoint, group, secret), a table and a stream, as a team would have them before deploying."""
+    vpc = session.client("ec2").describe_vpcs()["Vpcs"][0]["VpcId"]
+    group = session.client("ec2").create_security_group(GroupName="products-db", Description="db", VpcId=vpc)
+    rds = session.client("rds")
+    rds.create_db_instance(
+        DBInstanceIdentifier="products", Engine="postgres", DBInstanceClass="db.t4g.micro", AllocatedStorage=20
+    )
+    endpoint = rds.describe_db_instances(DBInstanceIdentifier="products")["DBInstances"][0]["Endpoint"]["Address"]
+    secret = session.client("secretsmanager").create_secret(Name="demo/products/reader", SecretString="{}")["ARN"]
+    table = session.client("dynamodb").create_table(
+        TableName="demo-daily",
+        KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )["TableDescription"]["TableArn"]
+    kinesis = session.client("kinesis")
+    kinesis.create_stream(StreamName="demo-events", ShardCount=1)
+    stream = kinesis.describe_stream_summary(StreamName="demo-events")["StreamDescriptionSummary"]["StreamARN"]
+    return {
+        "database-endpoint": endpoint,
+        "security-group": group["GroupId"],
+        "secret": secret,
+        "dynamodb-table": table,
+        "kinesis-stream": stream,
+    }
+
+
+def write_brought(cdk_out: Path, brought: dict[str, str]) -> None:
+    """The metadata the library's sources write when given existing resources (one database, a table, a stream)."""
+
+    def add(template: dict[str, Any]) -> None:
+        database = ("database-endpoint", "security-group", "secret")
+        template["Metadata"] = {
+            "emr-platform:brought:demo/Compute/Products": [{"kind": k, "id": brought[k]} for k in database],
+            "emr-platform:brought:demo/Compute/Daily": [{"kind": "dynamodb-table", "id": brought["dynamodb-table"]}],
+            "emr-platform:brought:demo/Compute/Events": [{"kind": "kinesis-stream", "id": brought["kinesis-stream"]}],
+        }
+
+    edit(cdk_out, "demoCompute.template.json", add)
+
+
 @pytest.fixture(scope="module")
 def ready() -> Iterator[None]:
     """A ready account: bootstrapped, boundary policy there, subscriber confirmed, TLS zip and the pipeline's jar
-    in place, block public access on."""
+    in place, block public access on, the brought database, table and stream there."""
     with mock_aws():
         session = new_session()
+        BROUGHT.update(create_brought(session))
         session.client("ssm").put_parameter(Name=PARAMETER, Value="30", Type="String", Overwrite=True)
         session.client("cloudformation").create_stack(StackName="demo-Network", TemplateBody=json.dumps(NETWORK_STACK))
         session.client("s3").put_object(
@@ -104,8 +151,10 @@ def quotas(session: boto3.Session) -> Iterator[Callable[[float, float], None]]:
 
 
 @pytest.fixture
-def cdk_out(tmp_path: Path) -> Path:
-    return Path(shutil.copytree(FIXTURE, tmp_path / "cdk.out"))
+def cdk_out(tmp_path: Path, ready: None) -> Path:
+    copy = Path(shutil.copytree(FIXTURE, tmp_path / "cdk.out"))
+    write_brought(copy, BROUGHT)
+    return copy
 
 
 def edit(cdk_out: Path, name: str, change: Callable[[dict[str, Any]], None]) -> None:
@@ -142,6 +191,7 @@ def test_ready_account_passes_every_check(
         "alarm-subscribers",
         "tls-certificate-zip",
         "job-jars",
+        "brought-resources",
         "emr-block-public-access",
         "vcpu-quotas",
         "instance-types-offered",
@@ -150,6 +200,9 @@ def test_ready_account_passes_every_check(
     assert checks["account-and-region"]["detail"] == "credentials are account 123456789012 in eu-west-1"
     assert checks["tls-certificate-zip"]["detail"] == f"found: s3://{BUCKET}/{TLS_KEY}"
     assert checks["job-jars"]["detail"] == f"found: s3://{BUCKET}/{JAR_KEY}"
+    assert checks["brought-resources"]["detail"] == (
+        "found: 5 (database-endpoint, dynamodb-table, kinesis-stream, secret, security-group)"
+    )
     assert checks["permissions-boundary"]["detail"] == f"{BOUNDARY_ARN}: 1 role(s)"
     # 1 primary + 4 on-demand units at 4 vCPU a unit (m5.xlarge 4/1, m5.2xlarge 8/2); spot 10 - 2 = 8 units
     assert checks["vcpu-quotas"]["detail"] == "on-demand 20/64 vCPU, spot 32/64 vCPU at the scaling maximums"
@@ -164,7 +217,7 @@ def test_text_output(capsys: pytest.CaptureFixture[str], session: boto3.Session,
     assert out.startswith("Preflight of environment demo in eu-west-1\n\nPASS  account and region ")
     assert "FAIL  vCPU quotas              on-demand needs 20 vCPU, quota 16 (L-1216C47A)\n" in out
     assert "-> request an increase in Service Quotas (EC2) for eu-west-1" in out
-    assert out.endswith("1 of 9 checks failed\n")
+    assert out.endswith("1 of 10 checks failed\n")
 
 
 @pytest.fixture
@@ -198,6 +251,14 @@ def fail_jars(session: boto3.Session, cdk_out: Path, undo: list[Callable[[], Non
     s3 = session.client("s3")
     s3.delete_object(Bucket=BUCKET, Key=JAR_KEY)
     undo.append(lambda: s3.put_object(Bucket=BUCKET, Key=JAR_KEY, Body=b"jar"))
+
+
+PLACEHOLDER_SECRET = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/products/emr-reader-AbCdEf"
+
+
+def fail_brought(session: boto3.Session, cdk_out: Path, undo: list[Callable[[], None]]) -> None:
+    # The settings still hold the example values: a group and a secret that were never created.
+    write_brought(cdk_out, {**BROUGHT, "security-group": "sg-0a1b2c3d4e5f60718", "secret": PLACEHOLDER_SECRET})
 
 
 def fail_block_public_access(session: boto3.Session, cdk_out: Path, undo: list[Callable[[], None]]) -> None:
@@ -276,6 +337,15 @@ def fail_offerings(session: boto3.Session, cdk_out: Path, undo: list[Callable[[]
             f"missing: s3://{BUCKET}/{JAR_KEY} (a job run that loads it fails at start)",
             f"upload each jar where the job expects it, e.g. `aws s3 cp postgresql-42.7.4.jar s3://{BUCKET}/{JAR_KEY}` "
             "(download it where the internet is reachable, e.g. from Maven Central)",
+        ),
+        (
+            fail_brought,
+            "brought-resources",
+            "not found in eu-west-1: demo/Compute/Products security-group sg-0a1b2c3d4e5f60718; "
+            f"demo/Compute/Products secret {PLACEHOLDER_SECRET}",
+            "put the real endpoint, security group, secret, table or stream of this account in the settings "
+            "(for the bundled app: sources.database.existing, sources.sink.table_arn, sources.stream.stream_arn in "
+            "config/<env>.json), or create them first; then synthesize again",
         ),
         (
             fail_block_public_access,
@@ -559,3 +629,24 @@ def test_boundary_not_needed_in_the_account(
         "detail": detail,
         "fix": "",
     }
+
+
+def test_fails_brought_endpoint_table_and_stream_that_do_not_exist(
+    capsys: pytest.CaptureFixture[str], session: boto3.Session, quotas: Any, cdk_out: Path
+) -> None:
+    quotas()
+    gone = {
+        **BROUGHT,
+        "database-endpoint": "products-prod.cluster-abc123def456.eu-west-1.rds.amazonaws.com",
+        "dynamodb-table": "arn:aws:dynamodb:eu-west-1:123456789012:table/nothere",
+        "kinesis-stream": "arn:aws:kinesis:eu-west-1:123456789012:stream/nothere",
+    }
+    write_brought(cdk_out, gone)
+    code, report, _ = preflight(capsys, session, cdk_out)
+    assert code == 1
+    assert report["checks"]["brought-resources"]["detail"] == (
+        "not found in eu-west-1: demo/Compute/Products database-endpoint "
+        "products-prod.cluster-abc123def456.eu-west-1.rds.amazonaws.com; demo/Compute/Daily dynamodb-table "
+        "arn:aws:dynamodb:eu-west-1:123456789012:table/nothere; demo/Compute/Events kinesis-stream "
+        "arn:aws:kinesis:eu-west-1:123456789012:stream/nothere"
+    )
