@@ -25,12 +25,14 @@ from typing import TextIO
 from pyspark.sql import SparkSession
 
 from workloads.batch import job
+from workloads.compat import keyword_only
 from workloads.generator import Sample, generate
 
 DEFAULT_OUT = Path("build/demo")
 
 
-@dataclass(frozen=True, kw_only=True)
+@keyword_only
+@dataclass(frozen=True)
 class DemoResult:
     """The sample, one summary per run day, and the wall-clock split."""
 

@@ -12,7 +12,10 @@ breaks a rule is quarantined with the first broken rule as its reason (the order
 
 from __future__ import annotations
 
-from enum import StrEnum
+import datetime as dt
+import re
+
+from workloads.compat import StrEnum
 
 EVENT_TYPES = ("view", "add_to_cart", "purchase")
 """Closed set of event types; anything else is ``unknown_event_type``."""
@@ -58,3 +61,44 @@ MALFORMED_REASONS = (
     Reason.EVENT_TIME_AFTER_INGEST,
 )
 """Validation rules in the order they are checked: a record gets the first one it breaks."""
+
+
+_EVENT_TIME = re.compile(
+    r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
+    r"(?:[T ](?P<hour>\d{2})(?::(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.(?P<fraction>\d{1,9}))?)?)?"
+    r"(?P<offset>Z|(?P<sign>[+-])(?P<offset_hours>\d{2})(?::?(?P<offset_minutes>\d{2}))?)?)?"
+)
+
+
+def parse_event_time(text: str) -> dt.datetime | None:
+    """``event_time`` as an aware datetime, or None when it is not an ISO 8601 timestamp of the accepted form.
+
+    Accepted: ``YYYY-MM-DD``, optionally followed by ``T`` (or a space) and ``HH[:MM[:SS[.fraction]]]`` (1 to 9
+    fraction digits, cut to microseconds) and an offset ``Z``, ``+HH:MM``, ``+HHMM`` or ``+HH``; no offset means
+    UTC. Parsed here rather than by ``datetime.fromisoformat``, which accepts far fewer forms on Python 3.9 (EMR's)
+    than on 3.11, so the same record would be an event in the tests and malformed on the cluster.
+    """
+    match = _EVENT_TIME.fullmatch(text)
+    if match is None:
+        return None
+    part = match.groupdict()
+    zone = dt.timezone.utc
+    if part["sign"]:
+        sign = -1 if part["sign"] == "-" else 1
+        offset = dt.timedelta(hours=int(part["offset_hours"]), minutes=int(part["offset_minutes"] or 0))
+        if offset >= dt.timedelta(hours=24):
+            return None
+        zone = dt.timezone(sign * offset)
+    try:
+        return dt.datetime(
+            int(part["year"]),
+            int(part["month"]),
+            int(part["day"]),
+            int(part["hour"] or 0),
+            int(part["minute"] or 0),
+            int(part["second"] or 0),
+            int((part["fraction"] or "").ljust(6, "0")[:6]),
+            tzinfo=zone,
+        )
+    except ValueError:
+        return None

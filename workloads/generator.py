@@ -32,6 +32,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from workloads.compat import keyword_only
 from workloads.events import MALFORMED_REASONS, Reason
 
 CATEGORIES = ("books", "electronics", "garden", "grocery", "home", "music", "sports", "toys")
@@ -45,7 +46,8 @@ LATE = "late"
 KINDS = (ON_TIME, LATE, Reason.DUPLICATE.value, Reason.TOO_LATE.value, *(r.value for r in MALFORMED_REASONS))
 
 
-@dataclass(frozen=True, kw_only=True)
+@keyword_only
+@dataclass(frozen=True)
 class Proportions:
     """Shares of a day's valid events; every count is ``round(share * events_per_day)``."""
 
@@ -73,7 +75,8 @@ class RawLine:
     event_date: dt.date | None
 
 
-@dataclass(frozen=True, kw_only=True)
+@keyword_only
+@dataclass(frozen=True)
 class Sample:
     """What :func:`generate` wrote: the lines with their kinds, and the run days they were made for."""
 
@@ -105,7 +108,7 @@ class Sample:
 
 
 def _timestamp(day: dt.date, seconds: int) -> str:
-    moment = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC) + dt.timedelta(seconds=seconds)
+    moment = dt.datetime.combine(day, dt.time(), tzinfo=dt.timezone.utc) + dt.timedelta(seconds=seconds)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

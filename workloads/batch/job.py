@@ -59,13 +59,15 @@ from pathlib import Path
 from pyspark.sql import DataFrame, SparkSession
 
 from workloads.batch import io, transform
+from workloads.compat import keyword_only
 from workloads.secrets import read_jdbc_credentials
 from workloads.spark import job_session, require_settings
 
 DEFAULT_ALLOWED_LATENESS_DAYS = 1
 
 
-@dataclass(frozen=True, kw_only=True)
+@keyword_only
+@dataclass(frozen=True)
 class BatchOptions:
     """The parsed arguments of one run (see the module docstring for each)."""
 
@@ -84,7 +86,8 @@ class BatchOptions:
     region: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
+@keyword_only
+@dataclass(frozen=True)
 class RunSummary:
     """What one run read, rejected and wrote.
 

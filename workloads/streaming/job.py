@@ -42,6 +42,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from workloads.compat import keyword_only
 from workloads.streaming.windows import (
     Accumulator,
     Lateness,
@@ -59,15 +60,16 @@ from workloads.streaming.windows import (
 INITIAL_POSITIONS = ("LATEST", "TRIM_HORIZON")
 
 
-@dataclass(frozen=True, kw_only=True)
+@keyword_only
+@dataclass(frozen=True)
 class StreamingOptions:
     """The parsed arguments (see the module docstring)."""
 
+    output_path: str
     stream_name: str | None = None
     input_file: str | None = None
     initial_position: str = "LATEST"
     efo_consumer_name: str | None = None
-    output_path: str
     sink_table: str | None = None
     sink_path: str | None = None
     window_seconds: int = 60

@@ -23,18 +23,19 @@ import json
 from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from enum import StrEnum
 from typing import Any
 
-from workloads.events import AMOUNT_SCALE, EVENT_TYPES, REQUIRED_FIELDS
+from workloads.compat import StrEnum, keyword_only
+from workloads.events import AMOUNT_SCALE, EVENT_TYPES, REQUIRED_FIELDS, parse_event_time
 
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 MIN_WATERMARK = -(2**63)
 """Flink's watermark before any event (``Long.MIN_VALUE``)."""
 
 
-@dataclass(frozen=True, kw_only=True)
+@keyword_only
+@dataclass(frozen=True)
 class WindowSpec:
     """Window size, allowed lateness and watermark delay, in milliseconds."""
 
@@ -118,12 +119,9 @@ def parse_event(text: str) -> StreamEvent | None:
         return None
     if document["event_type"] not in EVENT_TYPES:
         return None
-    try:
-        moment = dt.datetime.fromisoformat(document["event_time"].replace("Z", "+00:00"))
-    except ValueError:
+    moment = parse_event_time(document["event_time"])
+    if moment is None:
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
     raw_amount = document.get("amount")
     amount: Decimal | None = None
     if raw_amount is not None:
@@ -166,7 +164,7 @@ class Accumulator:
 
 
 def _iso(ms: int) -> str:
-    moment = dt.datetime.fromtimestamp(ms / 1000, tz=dt.UTC)
+    moment = dt.datetime.fromtimestamp(ms / 1000, tz=dt.timezone.utc)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
 
 
