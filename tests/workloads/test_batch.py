@@ -155,7 +155,7 @@ def test_daily_aggregate_counts_by_category_with_unknown_products_and_no_double_
             T.StructField("event_date", T.DateType()),
         ]
     )
-    at = dt.datetime(2026, 11, 2, 10, tzinfo=dt.UTC)
+    at = dt.datetime(2026, 11, 2, 10, tzinfo=dt.timezone.utc)
     curated = spark.createDataFrame(
         [
             ("e1", "view", "u1", "p1", None, at, D, False, D),
