@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +28,7 @@ from emr_constructs.orchestration import (
 )
 from emr_constructs.sources import DataCompute, DynamoTable, KinesisStream, KinesisStreamProps
 from emr_constructs.storage import DataLake
+from tests.orchestration.definitions import definition
 from tests.orchestration.test_pipeline import CLUSTER_ARN, CLUSTER_ID, StandInApplication, StandInCluster
 from tests.support import ROOT, nag_findings, new_app
 
@@ -79,12 +79,7 @@ def built() -> Built:
 
 
 def states_of(built: Built, pipeline: ClusterStepsPipeline) -> dict[str, Any]:
-    resource = built.template["Resources"][Stack.of(pipeline).get_logical_id(pipeline.state_machine.node.default_child)]
-    parts = resource["Properties"]["DefinitionString"]["Fn::Join"][1]
-    text = "".join(
-        p if isinstance(p, str) else "<" + json.dumps(p, sort_keys=True).replace('"', "'") + ">" for p in parts
-    )
-    states: dict[str, Any] = json.loads(text)["States"]
+    states: dict[str, Any] = definition(built.template, pipeline)["States"]
     return states
 
 

@@ -28,7 +28,8 @@ from emr_constructs.policy.acknowledge import acknowledge_inline_policies
 from emr_constructs.serverless import EmrServerlessApplication
 from emr_constructs.sources import DataCompute
 from emr_constructs.storage import DataLake, Zone
-from tests.catalog.policies import get_att, in_order, logical_id, ref, role_statements
+from tests.catalog.policies import get_att, in_order, ref, role_statements
+from tests.orchestration.definitions import definition, state_machine
 from tests.orchestration.test_flink_jobs import FlinkCluster
 from tests.orchestration.test_pipeline import StandInCluster
 from tests.support import ROOT, TWO_AZ_NETWORK, nag_findings, new_app, new_stack
@@ -125,13 +126,11 @@ def test_grant_reads_exactly_the_jar_objects_and_the_key_through_s3_for_that_buc
 
 
 def machine(built: Built, pipeline: ClusterStepsPipeline | ServerlessJobPipeline) -> dict[str, Any]:
-    resource: dict[str, Any] = built.template["Resources"][logical_id(pipeline.state_machine)]
-    return resource
+    return state_machine(built.template, pipeline)
 
 
 def definition_text(built: Built, pipeline: ClusterStepsPipeline | ServerlessJobPipeline) -> str:
-    parts = machine(built, pipeline)["Properties"]["DefinitionString"]["Fn::Join"][1]
-    return "".join(p if isinstance(p, str) else "<ref>" for p in parts)
+    return json.dumps(definition(built.template, pipeline, values="<ref>"))
 
 
 def test_steps_and_job_runs_load_the_jars_after_the_package(built: Built) -> None:

@@ -43,6 +43,7 @@ from emr_constructs.sources import (
 )
 from emr_constructs.storage import DataLake
 from tests.catalog.policies import get_att, ref, resources_of_type, role_statements
+from tests.orchestration.definitions import definition as definition_of
 from tests.support import ROOT, TWO_AZ_NETWORK, nag_findings, new_app
 
 CLUSTER_ID = "j-1ABCDEFGHIJKL"
@@ -180,13 +181,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 def definition(built: Built, pipeline: Any) -> dict[str, Any]:
     """The state machine's definition with CloudFormation values as their JSON text."""
-    resolved = built.template["Resources"][Stack.of(pipeline).get_logical_id(pipeline.state_machine.node.default_child)]
-    parts = resolved["Properties"]["DefinitionString"]["Fn::Join"][1]
-    text = "".join(
-        p if isinstance(p, str) else "<" + json.dumps(p, sort_keys=True).replace('"', "'") + ">" for p in parts
-    )
-    parsed: dict[str, Any] = json.loads(text)
-    return parsed
+    return definition_of(built.template, pipeline)
 
 
 def test_steps_pipeline_role_may_add_steps_to_its_cluster_only(built: Built) -> None:
@@ -470,14 +465,7 @@ def transient() -> Transient:
 
 
 def transient_states(transient: Transient) -> dict[str, Any]:
-    machine = transient.template["Resources"][
-        Stack.of(transient.pipeline).get_logical_id(transient.pipeline.state_machine.node.default_child)
-    ]
-    parts = machine["Properties"]["DefinitionString"]["Fn::Join"][1]
-    text = "".join(
-        p if isinstance(p, str) else "<" + json.dumps(p, sort_keys=True).replace('"', "'") + ">" for p in parts
-    )
-    states: dict[str, Any] = json.loads(text)["States"]
+    states: dict[str, Any] = definition_of(transient.template, transient.pipeline)["States"]
     return states
 
 

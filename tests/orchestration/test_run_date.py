@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -19,6 +18,7 @@ from emr_constructs.orchestration import (
     TransientClusterPipeline,
     TransientClusterProps,
 )
+from tests.orchestration.definitions import definition
 from tests.orchestration.test_pipeline import StandInCluster
 from tests.support import new_app
 
@@ -42,12 +42,7 @@ def definition_of(pipeline: Any) -> dict[str, Any]:
     stack = Stack.of(pipeline)
     if stack.stack_name not in _TEMPLATES:  # one synth of the stack for the module
         _TEMPLATES[stack.stack_name] = Template.from_stack(stack).to_json()
-    resource = _TEMPLATES[stack.stack_name]["Resources"][
-        stack.get_logical_id(pipeline.state_machine.node.default_child)
-    ]
-    body = resource["Properties"]["DefinitionString"]
-    parts = body["Fn::Join"][1] if isinstance(body, dict) else [body]
-    return json.loads("".join(p if isinstance(p, str) else "<ref>" for p in parts))
+    return definition(_TEMPLATES[stack.stack_name], pipeline, values="<ref>")
 
 
 @pytest.fixture(scope="module")

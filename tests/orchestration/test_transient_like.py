@@ -15,6 +15,7 @@ from emr_constructs.errors import EmrConfigError
 from emr_constructs.iam import EmrRolesProps
 from emr_constructs.orchestration import SparkJob, TransientClusterPipeline, TransientClusterProps
 from tests.cluster.builders import platform
+from tests.orchestration.definitions import definition_parts, state_machine
 from tests.support import nag_findings, new_app
 
 
@@ -34,8 +35,7 @@ def test_like_takes_the_roles_groups_security_configuration_logs_and_subnet_of_t
         jobs=[SparkJob(name="batch-etl", script_uri="s3://b/job.py")],
     )
     template = Template.from_stack(stack).to_json()
-    machine = template["Resources"][stack.get_logical_id(pipeline.state_machine.node.default_child)]  # type: ignore[arg-type]
-    text = json.dumps(machine["Properties"]["DefinitionString"])
+    text = json.dumps(state_machine(template, pipeline)["Properties"]["DefinitionString"])
     resolve = stack.resolve
     roles, groups = cluster.roles, cluster.security_groups
     assert roles.autoscaling_role is not None
@@ -52,7 +52,7 @@ def test_like_takes_the_roles_groups_security_configuration_logs_and_subnet_of_t
     assert '\\"Ec2SubnetId\\":\\"subnet-0aaaaaaaaaaaaaaa1\\"' in text  # the cluster's first subnet
     assert '\\"InstanceCount\\":4' in text
     # The logs go where the cluster's go (its instance role may write there): the same log URI.
-    parts = machine["Properties"]["DefinitionString"]["Fn::Join"][1]
+    parts = definition_parts(template, pipeline)
     [at] = [i for i, part in enumerate(parts) if isinstance(part, str) and part.endswith('"LogUri":"s3://')]
     assert [parts[at + 1], parts[at + 2].split('"')[0]] == resolve(cluster.log_uri)["Fn::Join"][1][1:]
     passed = _pass_role_resources(template, pipeline)
@@ -133,8 +133,7 @@ def test_the_instance_role_gets_a_profile_of_its_own_name_as_run_job_flow_expect
     }
     # The cluster's own profile (generated name) and the pipeline's, named after the role: JobFlowRole names it.
     assert profiles[stack.get_logical_id(pipeline.instance_profile)] == {"InstanceProfileName": role, "Roles": [role]}
-    machine = template["Resources"][stack.get_logical_id(pipeline.state_machine.node.default_child)]  # type: ignore[arg-type]
-    parts = machine["Properties"]["DefinitionString"]["Fn::Join"][1]
+    parts = definition_parts(template, pipeline)
     [at] = [i for i, part in enumerate(parts) if isinstance(part, str) and part.endswith('"JobFlowRole":"')]
     assert parts[at + 1] == role
 
