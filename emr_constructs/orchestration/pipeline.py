@@ -403,13 +403,7 @@ class TransientClusterPipeline(_Pipeline):
         )
         acknowledge_wildcard_resources(self.state_machine.role, [_cluster_wildcard(self)], _TRANSIENT_REASON)
         acknowledge(self.state_machine.role, [SERVICE_LINKED_ROLE_FINDING], _SERVICE_LINKED_ROLE_REASON)
-        # RunJobFlow's JobFlowRole names an instance profile, and CDK's EmrCreateCluster passes the cluster role's
-        # NAME there (it creates a profile of that name only for a role it creates itself). A brought role, e.g.
-        # an EmrRoles instance role whose own profile has a generated name, gets a profile named after it here,
-        # or every run would fail: "instance profile <role name> not found".
-        self.instance_profile = iam.CfnInstanceProfile(
-            self, "InstanceProfile", roles=[instance_role.role_name], instance_profile_name=instance_role.role_name
-        )
+        self.instance_profile = job_flow_profile(instance_role)
 
     @classmethod
     @checked_arguments
@@ -651,6 +645,32 @@ class ServerlessJobPipeline(_Pipeline):
             )
         )
         acknowledge_wildcard_resources(role, [runs], _JOB_RUNS_REASON)
+
+
+#: The construct id prefix, in an instance role's stack, of the profile named after it (:func:`job_flow_profile`).
+JOB_FLOW_PROFILE_ID = "JobFlowProfile"
+
+
+def job_flow_profile(instance_role: iam.IRole) -> iam.CfnInstanceProfile:
+    """The instance profile named after ``instance_role``, created once beside the role however many transient
+    pipelines use it (a second profile of the same name would fail the deploy).
+
+    RunJobFlow's ``JobFlowRole`` names an instance profile, and CDK's ``EmrCreateCluster`` passes the cluster
+    role's NAME there: it creates a profile of that name only for a role it creates itself. A brought role (an
+    ``EmrRoles`` instance role, whose own profile has a generated name) needs this one, or every run fails with
+    "instance profile <role name> not found".
+    """
+    # In the role's stack, under an id made from the role's path: a role handed over as an interface proxy cannot
+    # be a construct scope itself.
+    stack = Stack.of(instance_role)
+    relative = instance_role.node.path.removeprefix(f"{stack.node.path}/").replace("/", ".")
+    id = f"{JOB_FLOW_PROFILE_ID}.{relative}"
+    existing = stack.node.try_find_child(id)
+    if isinstance(existing, iam.CfnInstanceProfile):
+        return existing
+    return iam.CfnInstanceProfile(
+        stack, id, roles=[instance_role.role_name], instance_profile_name=instance_role.role_name
+    )
 
 
 def _intrinsic_literal(value: str) -> str:

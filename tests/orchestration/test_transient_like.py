@@ -153,3 +153,21 @@ def test_fails_transient_instance_types_emr_does_not_run() -> None:
         "or another instance type"
     ]
     assert TransientClusterProps(release_label="emr-6.10.0").problems() == []
+
+
+def test_pipelines_like_the_same_cluster_share_one_profile_beside_its_role() -> None:
+    stack, cluster = build(EmrRolesProps(create_autoscaling_role=True))
+    pipelines = [
+        TransientClusterPipeline.like(
+            stack, name, cluster=cluster, jobs=[SparkJob(name="batch-etl", script_uri="s3://b/job.py")]
+        )
+        for name in ("Backfill", "Reprocess")
+    ]
+    assert pipelines[0].instance_profile is pipelines[1].instance_profile
+    assert Stack.of(pipelines[0].instance_profile) is Stack.of(cluster.roles.instance_role)
+    named = [
+        r["Properties"]
+        for r in Template.from_stack(stack).to_json()["Resources"].values()
+        if r["Type"] == "AWS::IAM::InstanceProfile" and "InstanceProfileName" in r["Properties"]
+    ]
+    assert len(named) == 1
