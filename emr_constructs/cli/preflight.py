@@ -6,6 +6,7 @@ the bundled one; the account is read with boto3. Every check says PASS or FAIL a
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import zipfile
@@ -462,13 +463,7 @@ def check_brought(context: Context) -> Check:
     brought = list(brought_resources(context.environment))
     if not brought:
         return Check("brought resources", True, "the environment brings no database, table or stream")
-    found_endpoints: list[set[str]] = []
-
-    def endpoints() -> set[str]:
-        if not found_endpoints:
-            found_endpoints.append(_database_endpoints(context))
-        return found_endpoints[0]
-
+    endpoints = functools.cache(lambda: _database_endpoints(context))  # listed once, only if a database is brought
     missing = [
         f"{construct} {kind} {identifier}"
         for construct, kind, identifier in brought
