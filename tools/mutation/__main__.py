@@ -67,6 +67,18 @@ MODULES: tuple[RuleModule, ...] = (
         ("emr_constructs/monitoring/props.py",),
         ("tests/monitoring/test_monitoring_settings.py", "tests/monitoring/test_rule_edges.py"),
     ),
+    RuleModule(
+        "orchestration",
+        ("emr_constructs/orchestration/props.py", "emr_constructs/orchestration/jars.py"),
+        (
+            "tests/orchestration/test_flink_jobs.py",
+            "tests/orchestration/test_flink_launcher.py",
+            "tests/orchestration/test_jars.py",
+            "tests/orchestration/test_pipeline.py",
+            "tests/orchestration/test_run_date.py",
+            "tests/orchestration/test_transient_like.py",
+        ),
+    ),
     # The cluster's rule modules, in three runs of a few minutes each (one run of all of them takes too long).
     *(
         RuleModule(
@@ -228,7 +240,7 @@ NOTES: tuple[str, ...] = (
 )
 
 #: What each scratch copy needs besides the library and the tests.
-ALSO_COPY = ("app.py", "cdk.json", "config", "stacks", "tools", "examples", "jobs")
+ALSO_COPY = ("app.py", "cdk.json", "config", "stacks", "tools", "examples", "workloads")
 
 
 @dataclass
