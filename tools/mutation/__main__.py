@@ -75,6 +75,7 @@ MODULES: tuple[RuleModule, ...] = (
             "tests/orchestration/test_flink_launcher.py",
             "tests/orchestration/test_jars.py",
             "tests/orchestration/test_pipeline.py",
+            "tests/orchestration/test_props_edges.py",
             "tests/orchestration/test_run_date.py",
             "tests/orchestration/test_transient_like.py",
         ),
@@ -139,6 +140,27 @@ _SPLIT_FIRST = (
 )
 EQUIVALENT: dict[str, str] = {
     **{f"emr_constructs.storage.props.xǁZoneLifecycleǁ_rules__mutmut_{n}": _FIRST_CLASS for n in (44, 45, 46, 47)},
+    **{
+        f"emr_constructs.orchestration.{name}": _TOKEN_SKIPPED
+        for name in (
+            "jars.x_jar_key_problems__mutmut_5",
+            "jars.x_jar_key_problems__mutmut_7",
+            "props.x__require_s3__mutmut_13",
+            "props.xǁFlinkJobǁproblems__mutmut_72",
+        )
+    },
+    "emr_constructs.orchestration.jars.x_jar_key_problems__mutmut_28": (
+        "``why or ''`` to ``why or 'XXXX'``: the fallback text goes with a passing check, which records nothing"
+    ),
+    **{
+        f"emr_constructs.orchestration.jars.x_maven_options__mutmut_{n}": (
+            "``split('=', 1)[0]`` to ``split('=', 2)[0]`` or ``split('=')[0]``: the first piece is the same"
+        )
+        for n in (7, 14)
+    },
+    "emr_constructs.orchestration.props.xǁTransientClusterPropsǁ_rules__mutmut_40": (
+        "the empty field prefix to ``None``: both are falsy, so the instance-type fields are named as given"
+    ),
     "emr_constructs.monitoring.props.x__subscriber_problems__mutmut_7": _FALSE_TO_NONE,
     "emr_constructs.monitoring.props.x_period_problems__mutmut_16": (
         "``period > 0`` to ``period > 1``: the only period between, 1 s, is not a multiple of 60 and fails either way"
