@@ -16,6 +16,7 @@ from emr_constructs.cluster import (
     supported_release_labels,
     supported_releases,
 )
+from emr_constructs.cluster.release_rules import instance_type_release_problems
 from emr_constructs.cluster.releases import (
     all_application_names,
     closest_instance_types,
@@ -24,6 +25,7 @@ from emr_constructs.cluster.releases import (
     parse_release_label,
     supported_instance_types,
 )
+from emr_constructs.errors import Checks
 
 
 def test_table_is_package_data_with_its_sources() -> None:
@@ -233,3 +235,11 @@ def test_instance_type_helpers_take_the_family_before_the_first_dot() -> None:
     assert closest_instance_types("m6g.xlarge", count=1) == ["m6g.xlarge"]
     assert len(supported_instance_types()) == len(set(supported_instance_types())) > 700
     assert "m6g.xlarge" in supported_instance_types()
+
+
+def test_instance_type_fields_are_named_as_given_without_a_prefix() -> None:
+    checks = Checks()
+    release = get_release(DEFAULT_RELEASE_LABEL)
+    instance_type_release_problems(checks, "", [("core_instance_type", "m7g.xlarg")], release)
+    instance_type_release_problems(checks, "fleet", [("type", "m7g.xlarg")], release)
+    assert [p.field for p in checks.problems] == ["core_instance_type", "fleet.type"]

@@ -181,7 +181,7 @@ EQUIVALENT: dict[str, str] = {
         f"emr_constructs.cluster.release_rules.{name}": _FALSE_TO_NONE
         for name in (
             "x_application_problems__mutmut_11",
-            "x_instance_type_release_problems__mutmut_11",
+            "x_instance_type_release_problems__mutmut_14",
             "x_release_problems__mutmut_3",
             "x_release_problems__mutmut_26",
         )
