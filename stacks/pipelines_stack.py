@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from constructs import Construct
 
@@ -62,45 +63,26 @@ class PipelinesStack(PlatformStack):
             jars = SparkJars.from_bucket(lake.bucket(Zone.ARTIFACTS), spec.jars) if spec.jars else None
             job = self._job(spec, lake, sources, jars)
             pipeline: ClusterStepsPipeline | ServerlessJobPipeline | TransientClusterPipeline
-            policy = self.stateful_removal_policy
-            if spec.transient is not None:
-                assert spec.cluster is not None  # checked in the settings
+            # What every pipeline kind takes alike; the branches only say where the job runs.
+            common: dict[str, Any] = {
+                "jobs": [job],
+                "props": spec.pipeline,
+                "notifications": monitoring,
+                "removal_policy": self.stateful_removal_policy,
+            }
+            if spec.cluster is not None:
                 cluster = clusters[spec.cluster]
-                pipeline = TransientClusterPipeline.like(
-                    self,
-                    name,
-                    cluster=cluster,
-                    transient=spec.transient,
-                    jobs=[job],
-                    props=spec.pipeline,
-                    notifications=monitoring,
-                    removal_policy=policy,
-                )
                 compute = DataCompute.of_cluster(cluster)
-            elif spec.cluster is not None:
-                cluster = clusters[spec.cluster]
-                pipeline = ClusterStepsPipeline(
-                    self,
-                    name,
-                    cluster=cluster,
-                    jobs=[job],
-                    props=spec.pipeline,
-                    notifications=monitoring,
-                    removal_policy=policy,
-                )
-                compute = DataCompute.of_cluster(cluster)
+                if spec.transient is not None:
+                    pipeline = TransientClusterPipeline.like(
+                        self, name, cluster=cluster, transient=spec.transient, **common
+                    )
+                else:
+                    pipeline = ClusterStepsPipeline(self, name, cluster=cluster, **common)
             else:
                 application = applications[spec.compute]
-                pipeline = ServerlessJobPipeline(
-                    self,
-                    name,
-                    application=application,
-                    jobs=[job],
-                    props=spec.pipeline,
-                    notifications=monitoring,
-                    removal_policy=policy,
-                )
                 compute = DataCompute.of_serverless(application)
+                pipeline = ServerlessJobPipeline(self, name, application=application, **common)
             self.assets.grant_read(compute, [spec.workload.value])
             if jars is not None:
                 jars.read_policy(self, f"{name}Jars", compute)
